@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Accounts;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Tests.TestInfrastructure;
+
+/// <summary>
+/// The real app over a fresh SQLite file per factory (migrations applied at start-up), with the Hangfire server
+/// off so tests drive jobs themselves. Extra settings go through <see cref="Settings"/> before the first use.
+/// </summary>
+public class PortalFactory : WebApplicationFactory<Program>
+{
+    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>Settings applied with <c>UseSetting</c> (Program reads them before Build).</summary>
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={_dbPath}");
+        builder.UseSetting("Hangfire:ServerEnabled", "false");
+        builder.UseSetting("Portal:BootstrapAdmin:Password", "Admin-Passw0rd!");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A scope on the app's services.</summary>
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    /// <summary>A fresh context on the test database.</summary>
+    public async Task<PortalDbContext> DbAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Creates a user with <paramref name="balanceFen"/> credited through an admin adjustment.</summary>
+    public async Task<TestUser> CreateUserAsync(long balanceFen = 0, string? email = null, string? role = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@example.com";
+        await using var scope = Scope();
+        var (user, errors) = await scope.ServiceProvider.GetRequiredService<UserProvisioning>().CreateAsync(email, TestUser.Password, role);
+        Assert.True(user is not null, string.Join("; ", errors.Select(e => e.Description)));
+        if (balanceFen > 0)
+        {
+            var outcome = await Services.GetRequiredService<BillingLedger>().AdjustAsync("test-admin", user!.Id, balanceFen, "test funding");
+            Assert.True(outcome.Succeeded);
+        }
+        return new TestUser(user!.Id, email);
+    }
+
+    /// <summary>Issues an API token for <paramref name="user"/> and returns its secret.</summary>
+    public async Task<string> IssueTokenAsync(TestUser user, string name = "test") =>
+        (await Services.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, name, null)).Secret;
+
+    /// <summary>An HttpClient that sends <c>Authorization: Bearer {token}</c> and does not follow redirects.</summary>
+    public HttpClient ApiClient(string? token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>The user's balance in fen and the sum of their ledger entries (I2 says they are equal).</summary>
+    public async Task<(long Balance, long LedgerSum, int Entries)> MoneyOfAsync(string userId)
+    {
+        await using var db = await DbAsync();
+        var balance = await db.Accounts.Where(a => a.UserId == userId).Select(a => a.BalanceFen).SingleAsync();
+        var amounts = await db.LedgerEntries.Where(e => e.UserId == userId).Select(e => e.AmountFen).ToListAsync();
+        return (balance, amounts.Sum(), amounts.Count);
+    }
+
+    /// <summary>Asserts I1 and I2 for every account in the database.</summary>
+    public async Task AssertLedgerInvariantsAsync()
+    {
+        await using var db = await DbAsync();
+        var accounts = await db.Accounts.AsNoTracking().ToListAsync();
+        var sums = (await db.LedgerEntries.AsNoTracking().Select(e => new { e.UserId, e.AmountFen }).ToListAsync())
+            .GroupBy(e => e.UserId).ToDictionary(g => g.Key, g => g.Sum(e => e.AmountFen));
+        foreach (var a in accounts)
+        {
+            Assert.True(a.BalanceFen >= 0, $"negative balance for {a.UserId}");
+            Assert.Equal(sums.GetValueOrDefault(a.UserId), a.BalanceFen);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            try { File.Delete(_dbPath + suffix); } catch (IOException) { }
+        }
+    }
+}
+
+/// <summary>A user created for a test.</summary>
+public sealed record TestUser(string Id, string Email)
+{
+    /// <summary>Every test user's password.</summary>
+    public const string Password = "Test-Passw0rd!";
+}
+
+/// <summary>JSON helpers for API tests.</summary>
+public static class ApiTestExtensions
+{
+    /// <summary>POSTs <paramref name="body"/> as JSON and returns status and parsed body.</summary>
+    public static async Task<(int Status, JsonElement Body)> PostJsonAsync(this HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        return ((int)response.StatusCode, await ReadJsonAsync(response));
+    }
+
+    /// <summary>Parses a response body as JSON (an empty body becomes <c>null</c>).</summary>
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement.Clone();
+    }
+}

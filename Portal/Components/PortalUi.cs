@@ -1,0 +1,51 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace Portal.Components;
+
+/// <summary>Blazor, MudBlazor and localization (zh-CN by default, English selectable).</summary>
+public static class PortalUi
+{
+    /// <summary>Supported UI cultures; the first is the default.</summary>
+    public static readonly string[] Cultures = ["zh-CN", "en"];
+
+    /// <summary>Adds Razor components with interactive server rendering, MudBlazor and resx localization.</summary>
+    public static IServiceCollection AddPortalUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices(c =>
+        {
+            c.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            c.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
+        services.AddLocalization();
+        return services;
+    }
+
+    /// <summary>Request localization: cookie, then Accept-Language, default zh-CN.</summary>
+    public static RequestLocalizationOptions LocalizationOptions()
+    {
+        var options = new RequestLocalizationOptions()
+            .SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+        options.ApplyCurrentCultureToResponseHeaders = true;
+        return options;
+    }
+
+    /// <summary>Maps <c>GET /culture/set?culture=en&amp;redirectUri=/</c>, which stores the choice in a cookie.</summary>
+    public static IEndpointRouteBuilder MapPortalUiEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/culture/set", (string culture, string? redirectUri, HttpContext http) =>
+        {
+            if (Cultures.Contains(culture))
+            {
+                http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture, culture)),
+                    new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+            }
+            return TypedResults.LocalRedirect(string.IsNullOrEmpty(redirectUri) || !redirectUri.StartsWith('/') || redirectUri.StartsWith("//") ? "/" : redirectUri);
+        }).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Portal.Features.Accounts;
+
+/// <summary>
+/// A person who signs in to the portal. Identity owns this row; money lives on <see cref="Billing.Account"/>
+/// so that Identity's whole-row updates (profile, lockout, security stamp) can never overwrite a balance.
+/// </summary>
+public sealed class ApplicationUser : IdentityUser
+{
+    /// <summary>When the user registered (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Role names used by authorization policies.</summary>
+public static class Roles
+{
+    /// <summary>Operators: users, balances, redemption codes, prices, jobs.</summary>
+    public const string Admin = "Admin";
+
+    /// <summary>Every registered person.</summary>
+    public const string User = "User";
+
+    /// <summary>All roles, seeded at start-up.</summary>
+    public static readonly string[] All = [Admin, User];
+}

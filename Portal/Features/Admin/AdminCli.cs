@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Portal.Features.Accounts;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+
+namespace Portal.Features.Admin;
+
+/// <summary>
+/// <c>Portal admin …</c>: operator commands on the same services as the UI, against the configured database.
+/// Results go to standard output, errors to standard error with exit code 1 (2 for usage errors).
+/// </summary>
+public static class AdminCli
+{
+    /// <summary>True when the process was started as <c>Portal admin …</c>.</summary>
+    public static bool IsAdminCommand(string[] args) => args.Length > 0 && args[0] == "admin";
+
+    /// <summary>Parses and runs <paramref name="args"/> (without the leading <c>admin</c>).</summary>
+    /// <returns>The process exit code.</returns>
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var operatorId = "cli:" + Environment.UserName;
+        var root = new RootCommand("Portal administration");
+
+        var email = new Option<string>("--email") { Description = "User e-mail", Required = true };
+        var password = new Option<string>("--password") { Description = "Password", Required = true };
+        var role = new Option<string?>("--role") { Description = "Extra role (Admin)" };
+        var usersCreate = new Command("create", "Create a user") { email, password, role };
+        usersCreate.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var extra = r.GetValue(role);
+            if (extra is not null && !Roles.All.Contains(extra)) return Fail(stderr, $"unknown role '{extra}' (use {string.Join(" or ", Roles.All)})");
+            var (user, errors) = await sp.GetRequiredService<UserProvisioning>().CreateAsync(r.GetValue(email)!, r.GetValue(password)!, extra);
+            if (user is null) return Fail(stderr, string.Join("; ", errors.Select(e => e.Description)));
+            stdout.WriteLine($"created {user.Email} ({user.Id}){(extra is null ? "" : $" role {extra}")}");
+            return 0;
+        }));
+
+        var amount = new Option<string>("--amount") { Description = "Amount in yuan, e.g. 1.50 (negative debits)", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded in the ledger)", Required = true };
+        var adjust = new Command("adjust", "Credit or debit a user's balance") { email, amount, reason };
+        adjust.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen == 0) return Fail(stderr, "amount must be a non-zero number with at most two decimals");
+            if (string.IsNullOrWhiteSpace(r.GetValue(reason))) return Fail(stderr, "reason is required");
+            var user = await FindUserAsync(sp, r.GetValue(email)!);
+            if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
+            var outcome = await sp.GetRequiredService<BillingLedger>().AdjustAsync(operatorId, user.Id, fen, r.GetValue(reason)!, ct);
+            if (!outcome.Succeeded)
+                return Fail(stderr, outcome.Error == BalanceChangeError.InsufficientFunds
+                    ? $"balance {Money.Format(outcome.BalanceFen)} is too low for {Money.Format(fen)}" : outcome.Error.ToString());
+            stdout.WriteLine($"balance of {user.Email}: {Money.Format(outcome.BalanceFen)}");
+            return 0;
+        }));
+
+        var name = new Option<string>("--name") { Description = "Token name", Required = true };
+        var issue = new Command("issue", "Issue an API token (printed alone on the last line)") { email, name };
+        issue.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var user = await FindUserAsync(sp, r.GetValue(email)!);
+            if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
+            var issued = await sp.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, r.GetValue(name)!, null, ct);
+            stdout.WriteLine($"issued token '{issued.Token.Name}' for {user.Email}; it is shown once:");
+            stdout.WriteLine(issued.Secret);
+            return 0;
+        }));
+
+        var count = new Option<int>("--count") { Description = "How many codes (1–1000)", Required = true };
+        var expires = new Option<string?>("--expires") { Description = "Expiry date (UTC), e.g. 2027-01-01" };
+        var codesCreate = new Command("create", "Create redemption codes (printed one per line)") { amount, count, expires };
+        codesCreate.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen <= 0) return Fail(stderr, "amount must be positive with at most two decimals");
+            DateTimeOffset? expiry = null;
+            if (r.GetValue(expires) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) return Fail(stderr, $"bad date '{text}'");
+                expiry = parsed.ToUniversalTime();
+            }
+            try
+            {
+                var (_, codes) = await sp.GetRequiredService<RedemptionCodeService>().CreateBatchAsync(operatorId, fen, r.GetValue(count), expiry, ct);
+                foreach (var c in codes) stdout.WriteLine(c.Code);
+                return 0;
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                return Fail(stderr, ex.Message);
+            }
+        }));
+
+        root.Subcommands.Add(new Command("users", "Users") { usersCreate });
+        root.Subcommands.Add(new Command("balance", "Balances") { adjust });
+        root.Subcommands.Add(new Command("tokens", "API tokens") { issue });
+        root.Subcommands.Add(new Command("codes", "Redemption codes") { codesCreate });
+
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>Runs one command body in its own scope, turning an exception into a message on standard error.</summary>
+    public static async Task<int> Run(IServiceProvider services, TextWriter stderr, Func<IServiceProvider, Task<int>> body)
+    {
+        await using var scope = services.CreateAsyncScope();
+        try
+        {
+            return await body(scope.ServiceProvider);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return Fail(stderr, ex.Message);
+        }
+    }
+
+    /// <summary>Writes <c>error: …</c> to standard error and returns exit code 1.</summary>
+    public static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("error: " + message);
+        return 1;
+    }
+
+    /// <summary>Finds a user by e-mail.</summary>
+    public static Task<ApplicationUser?> FindUserAsync(IServiceProvider sp, string email) =>
+        sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email.Trim());
+}

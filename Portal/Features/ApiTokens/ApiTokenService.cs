@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Features.ApiTokens;
+
+/// <summary>A token as listed to its owner (never the secret or its hash).</summary>
+public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string Last4, DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt)
+{
+    /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
+    public string Display => $"{Prefix}…{Last4}";
+}
+
+/// <summary>A freshly issued token: <see cref="Secret"/> is shown once and never stored.</summary>
+public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
+
+/// <summary>Who an API token authenticates.</summary>
+public sealed record ApiTokenPrincipal(Guid TokenId, string UserId);
+
+/// <summary>Issuing, listing, revoking and verifying API tokens.</summary>
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>Longest token name.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Last-used time is written at most this often per token, to keep the hot path read-only.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>Issues a token for <paramref name="userId"/>.</summary>
+    /// <exception cref="ArgumentException">Empty or too long name, or an expiry not in the future.</exception>
+    public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
+        var now = time.GetUtcNow();
+        if (expiresAt is { } e && e <= now) throw new ArgumentException("expiry must be in the future", nameof(expiresAt));
+
+        var secret = ApiTokenFormat.Generate();
+        var token = new ApiToken
+        {
+            Id = Guid.CreateVersion7(now), UserId = userId, Name = name,
+            Prefix = secret[..ApiTokenFormat.DisplayPrefixLength], Last4 = secret[^4..],
+            Hash = ApiTokenFormat.Hash(secret), CreatedAt = now, ExpiresAt = expiresAt?.ToUniversalTime(),
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return new IssuedApiToken(ToSummary(token), secret);
+    }
+
+    /// <summary>The owner's tokens, newest first.</summary>
+    public async Task<IReadOnlyList<ApiTokenSummary>> ListAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.Id).ToListAsync(ct);
+        return rows.Select(ToSummary).ToList();
+    }
+
+    /// <summary>Revokes one of the owner's tokens. Returns false when the owner has no such token.</summary>
+    public async Task<bool> RevokeAsync(string userId, Guid tokenId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId, ct);
+        if (token is null) return false;
+        token.Revoke(time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Verifies a presented token: well-formed (checked before any lookup), known by hash, not revoked or expired,
+    /// and its owner not locked out. Records last use (time and IP) at most once per minute.
+    /// </summary>
+    /// <returns>The principal, or null when the token must be refused.</returns>
+    public async Task<ApiTokenPrincipal?> AuthenticateAsync(string presented, string? remoteIp, CancellationToken ct = default)
+    {
+        if (!ApiTokenFormat.IsWellFormed(presented)) return null;
+        var hash = ApiTokenFormat.Hash(presented);
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var match = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, u.LockoutEnd })
+            .SingleOrDefaultAsync(ct);
+        if (match is null || (match.LockoutEnd is { } end && end > now)) return null;
+
+        if (match.LastUsedAt is null || match.LastUsedAt < now - LastUsedResolution)
+        {
+            var ip = remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp;
+            await db.ApiTokens.Where(t => t.Id == match.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.LastUsedIp, ip), ct);
+        }
+        return new ApiTokenPrincipal(match.Id, match.UserId);
+    }
+
+    private static ApiTokenSummary ToSummary(ApiToken t) =>
+        new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt);
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Portal.Features.ApiTokens;
+
+/// <summary>Registers API-token issuing and the <c>ApiToken</c> authentication scheme and policy.</summary>
+public static class ApiTokensExtensions
+{
+    /// <summary>Adds the service, scheme and policy.</summary>
+    public static IServiceCollection AddApiTokens(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiTokenService>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(ApiTokenAuthenticationHandler.PolicyName, p =>
+            p.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        return services;
+    }
+}

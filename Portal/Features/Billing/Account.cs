@@ -1,0 +1,18 @@
+namespace Portal.Features.Billing;
+
+/// <summary>
+/// A user's prepaid balance in fen (1 yuan = 100 fen). Only <see cref="BillingLedger"/> writes it, always
+/// together with a <see cref="LedgerEntry"/>, so that <c>BalanceFen == Σ LedgerEntries.AmountFen</c> (I2);
+/// a database CHECK keeps it at or above zero (I1).
+/// </summary>
+public sealed class Account
+{
+    /// <summary>The Identity user id (primary key and foreign key).</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>Current balance in fen, never negative.</summary>
+    public long BalanceFen { get; private set; }
+
+    /// <summary>When the account row was created (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}

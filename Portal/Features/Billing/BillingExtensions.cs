@@ -1,0 +1,15 @@
+namespace Portal.Features.Billing;
+
+/// <summary>Registers the billing domain.</summary>
+public static class BillingExtensions
+{
+    /// <summary>Adds the ledger, the charge flow and redemption codes.</summary>
+    public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<BillingLedger>();
+        services.AddScoped<ChargeFlow>();
+        services.AddSingleton<RedemptionCodeService>();
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Portal.Features.Billing;
+
+/// <summary>The admin-editable price of one billable product, in fen.</summary>
+public sealed class ProductPrice
+{
+    /// <summary>Product code (see <see cref="BillableProducts"/>).</summary>
+    public required string Product { get; init; }
+
+    /// <summary>Price per call in fen (≥ 0).</summary>
+    public long PriceFen { get; set; }
+
+    /// <summary>Last change (UTC).</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// The billable products and their default prices in fen. Seed 002 fixes 0.10 (10 fen) per successful call.
+/// </summary>
+public static class BillableProducts
+{
+    /// <summary>POST /generate-shortlink (seed 002 §3).</summary>
+    public const string ShortLinkCreate = "shortlink.create";
+
+    /// <summary>POST /generate-miniprogram-link (seed 002 §1).</summary>
+    public const string MiniProgramLinkCreate = "mplink.create";
+
+    /// <summary>POST /decode-link (seed 002 §2).</summary>
+    public const string MiniProgramLinkDecode = "mplink.decode";
+
+    /// <summary>Default price for every product: 10 fen = 0.10.</summary>
+    public const long DefaultPriceFen = 10;
+
+    /// <summary>Every product with its default price, in display order.</summary>
+    public static readonly IReadOnlyList<(string Product, long DefaultPriceFen)> All =
+    [
+        (ShortLinkCreate, DefaultPriceFen),
+        (MiniProgramLinkCreate, DefaultPriceFen),
+        (MiniProgramLinkDecode, DefaultPriceFen),
+    ];
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Portal.Features.ApiTokens;
+using Portal.Infrastructure;
+using Portal.Infrastructure.Api;
+
+namespace Portal.Features.Links;
+
+/// <summary>Seed 002 §3 success body.</summary>
+public sealed record ShortLinkResponse(
+    [property: JsonPropertyName("code")] int Code, [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("short_url")] string ShortUrl, [property: JsonPropertyName("current_balance")] string CurrentBalance);
+
+/// <summary>Seed 002 §1 success body.</summary>
+public sealed record MiniProgramLinkResponse(
+    [property: JsonPropertyName("code")] int Code, [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("miniprogram_link")] string MiniProgramLink, [property: JsonPropertyName("current_balance")] string CurrentBalance);
+
+/// <summary>Seed 002 §2 success body.</summary>
+public sealed record DecodeLinkResponse(
+    [property: JsonPropertyName("code")] int Code, [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("page")] string Page,
+    [property: JsonPropertyName("current_balance")] string CurrentBalance);
+
+/// <summary>Seed 002 request bodies (documentation only; bodies are read by <see cref="ApiJson"/>).</summary>
+public sealed record ShortLinkRequest([property: JsonPropertyName("longUrl")] string LongUrl);
+
+/// <summary>Seed 002 §1 request body.</summary>
+public sealed record MiniProgramLinkRequest([property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("pagepath")] string PagePath);
+
+/// <summary>Seed 002 §2 request body.</summary>
+public sealed record DecodeLinkRequest([property: JsonPropertyName("link")] string Link);
+
+/// <summary>Seed 002 routes (family A envelope) and the public <c>/s/{code}</c> and <c>/m/{code}</c> pages.</summary>
+public static class LinksEndpoints
+{
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapLinksEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("").WithTags("Links (seed 002)").WithMetadata(GatewayEnvelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        api.MapPost("/generate-shortlink", GenerateShortLink).WithName("GenerateShortLink")
+            .WithSummary("生成通用短链 (seed 002 §3)").Accepts<ShortLinkRequest>("application/json")
+            .Produces<ShortLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
+        api.MapPost("/generate-miniprogram-link", GenerateMiniProgramLink).WithName("GenerateMiniProgramLink")
+            .WithSummary("生成小程序短链 mp://… (seed 002 §1)").Accepts<MiniProgramLinkRequest>("application/json")
+            .Produces<MiniProgramLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
+        api.MapPost("/decode-link", DecodeLink).WithName("DecodeLink")
+            .WithSummary("解码小程序短链 (seed 002 §2)").Accepts<DecodeLinkRequest>("application/json")
+            .Produces<DecodeLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(404);
+
+        var pub = app.MapGroup("").WithTags("Public links").AllowAnonymous();
+        pub.MapGet("/s/{code}", VisitShortLink).WithName("VisitShortLink").WithSummary("短链跳转 (302)");
+        pub.MapGet("/m/{code}", OpenMiniProgramLink).WithName("OpenMiniProgramLink").WithSummary("小程序短链落地页");
+        return app;
+    }
+
+    internal static async Task<IResult> GenerateShortLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, PublicUrls urls, Billing.BillingLedger ledger)
+    {
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
+        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        var (longUrl, fieldError) = ApiJson.RequiredString(body, "longUrl");
+        if (fieldError is not null) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+
+        var result = await commands.CreateShortLinkAsync(Caller(http, user), longUrl, urls.OwnHosts(http.Request), http.RequestAborted);
+        return GatewayEnvelope.Instance.From(result, (link, balance) =>
+            new ShortLinkResponse(200, "短链生成成功，费用已扣除", urls.Absolute(http.Request, "/s/" + link.Code), balance));
+    }
+
+    internal static async Task<IResult> GenerateMiniProgramLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
+    {
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
+        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
+        var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
+        if ((appIdError ?? pageError) is { } fieldError) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+
+        var result = await commands.CreateMiniProgramLinkAsync(Caller(http, user), appId, pagePath, http.RequestAborted);
+        return GatewayEnvelope.Instance.From(result, (link, balance) =>
+            new MiniProgramLinkResponse(200, "小程序短链生成成功，费用已扣除", LinkService.MiniProgramScheme + link.Code, balance));
+    }
+
+    internal static async Task<IResult> DecodeLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
+    {
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
+        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        var (link, fieldError) = ApiJson.RequiredString(body, "link");
+        if (fieldError is not null) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+
+        var result = await commands.DecodeMiniProgramLinkAsync(Caller(http, user), link, http.RequestAborted);
+        return GatewayEnvelope.Instance.From(result, (found, balance) =>
+            new DecodeLinkResponse(200, "短链解码成功，费用已扣除", found.AppId, found.PagePath, balance));
+    }
+
+    internal static async Task<IResult> VisitShortLink(string code, LinkService links, CancellationToken ct)
+    {
+        var target = await links.VisitShortLinkAsync(code, ct);
+        return target is null
+            ? PublicPage.Html(404, "短链不存在", "这个短链不存在或已被删除。", "The short link does not exist or was removed.")
+            : TypedResults.Redirect(target);
+    }
+
+    internal static async Task<IResult> OpenMiniProgramLink(string code, LinkService links, CancellationToken ct)
+    {
+        var link = await links.VisitMiniProgramLinkAsync(code, ct);
+        if (link is null) return PublicPage.Html(404, "链接不存在", "这个小程序链接不存在或已被删除。", "The mini-program link does not exist.");
+        var scheme = WeChatScheme(link.AppId, link.PagePath);
+        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme);
+    }
+
+    /// <summary>
+    /// WeChat's plaintext URL scheme (WECHAT.md §6.4): <c>weixin://dl/business/?appid=…&amp;path=…&amp;query=…</c>, the
+    /// query URL-encoded as one parameter value.
+    /// </summary>
+    public static string WeChatScheme(string appId, string pagePath)
+    {
+        var (page, query) = MiniProgramPage.Split(pagePath);
+        var url = $"weixin://dl/business/?appid={Uri.EscapeDataString(appId)}&path={Uri.EscapeDataString(page)}";
+        return query.Length == 0 ? url : url + "&query=" + Uri.EscapeDataString(query);
+    }
+
+    private static LinkCommands.Caller Caller(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
+
+    private static async Task<IResult> BadRequestAsync(ClaimsPrincipal user, Billing.BillingLedger ledger, string message, CancellationToken ct) =>
+        GatewayEnvelope.Instance.Error(400, message, await ledger.GetBalanceFenAsync(user.UserId(), ct));
+}
+
+/// <summary>Small self-contained HTML pages for public visitors (no portal chrome, no scripts but the landing redirect).</summary>
+internal static class PublicPage
+{
+    private const string Style = "body{font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222;line-height:1.6}a.btn{display:inline-block;background:#07c160;color:#fff;padding:.7rem 1.4rem;border-radius:6px;text-decoration:none;font-size:1.1rem}.muted{color:#777;font-size:.9rem}code{word-break:break-all}";
+
+    public static IResult Html(int status, string title, string zh, string en) => TypedResults.Content(
+        $"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{E(title)}</title><style>{Style}</style></head>" +
+        $"<body><h1>{E(title)}</h1><p>{E(zh)}</p><p class=\"muted\">{E(en)}</p></body></html>",
+        "text/html; charset=utf-8", statusCode: status);
+
+    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme) => TypedResults.Content(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>打开小程序</title>" +
+        $"<style>{Style}</style></head><body><h1>打开微信小程序</h1>" +
+        $"<p><a class=\"btn\" id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>" +
+        "<p>如果没有自动跳转，请点击上面的按钮；请在手机浏览器中打开本页，并确认已安装微信。</p>" +
+        $"<p class=\"muted\">AppID: <code>{E(appId)}</code><br>页面 / Page: <code>{E(pagePath)}</code></p>" +
+        "<p class=\"muted\">Open this page in a phone browser with WeChat installed, then tap the button.</p>" +
+        "<script>setTimeout(function(){location.href=document.getElementById('open').href;},300);</script></body></html>",
+        "text/html; charset=utf-8");
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+}

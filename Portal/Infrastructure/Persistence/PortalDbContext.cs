@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Features.Accounts;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Features.Links;
+
+namespace Portal.Infrastructure.Persistence;
+
+/// <summary>
+/// The one context for Identity and every feature. Each database provider has its own subclass (below) so
+/// that each keeps its own migration set; callers depend on this type only.
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<Charge> Charges => Set<Charge>();
+    public DbSet<ProductPrice> ProductPrices => Set<ProductPrice>();
+    public DbSet<RedemptionCodeBatch> RedemptionCodeBatches => Set<RedemptionCodeBatch>();
+    public DbSet<RedemptionCode> RedemptionCodes => Set<RedemptionCode>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
+    public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
+
+    /// <summary>ASP.NET Core Data Protection key ring, shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new AccountConfiguration());
+        builder.ApplyConfiguration(new LedgerEntryConfiguration());
+        builder.ApplyConfiguration(new ChargeConfiguration());
+        builder.ApplyConfiguration(new ProductPriceConfiguration());
+        builder.ApplyConfiguration(new RedemptionCodeBatchConfiguration());
+        builder.ApplyConfiguration(new RedemptionCodeConfiguration());
+        builder.ApplyConfiguration(new ApiTokenConfiguration());
+        builder.ApplyConfiguration(new ShortLinkConfiguration());
+        builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
+    }
+}
+
+/// <summary>SQLite (the embedded default). Migrations in <c>Migrations/Sqlite</c>.</summary>
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options) : PortalDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset stored as TEXT; store UTC ticks as INTEGER instead.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+/// <summary>SQL Server. Migrations in <c>Migrations/SqlServer</c>.</summary>
+public sealed class SqlServerPortalDbContext(DbContextOptions<SqlServerPortalDbContext> options) : PortalDbContext(options);
+
+/// <summary>PostgreSQL (Npgsql). Migrations in <c>Migrations/PostgreSql</c>.</summary>
+public sealed class PostgreSqlPortalDbContext(DbContextOptions<PostgreSqlPortalDbContext> options) : PortalDbContext(options);

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.DataProtection;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Features.Accounts;
+using Portal.Features.Admin;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Features.Links;
+using Portal.Infrastructure;
+using Portal.Infrastructure.Api;
+using Portal.Infrastructure.BackgroundJobs;
+using Portal.Infrastructure.Persistence;
+using Scalar.AspNetCore;
+
+var isAdminCli = AdminCli.IsAdminCommand(args);
+var builder = WebApplication.CreateBuilder(args);
+if (isAdminCli)
+{
+    // The CLI prints results on stdout (a token alone on the last line): keep logs on stderr and quiet.
+    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+    builder.Configuration["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+// Serve _content/ and _framework/ assets when run from bin/ outside Development (TOOLCHAIN.md).
+builder.WebHost.UseStaticWebAssets();
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
+builder.Services.AddSingleton<PublicUrls>();
+var provider = builder.Services.AddPersistence(builder.Configuration, builder.Environment);
+builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicies.Admin, p => p.RequireRole(Roles.Admin));
+builder.Services.AddBilling(builder.Configuration);
+builder.Services.AddApiTokens();
+builder.Services.AddLinks();
+builder.Services.AddBackgroundJobs(builder.Configuration, provider);
+builder.Services.AddPortalUi();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.Services.InitializeDatabaseAsync(createBootstrapAdmin: !isAdminCli);
+if (isAdminCli) return await AdminCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+app.Services.RegisterRecurringJobs();
+
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseRequestId();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRequestLocalization(PortalUi.LocalizationOptions());
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapOpenApi();
+app.MapScalarApiReference("/api-docs");
+app.MapLinksEndpoints();
+app.MapPortalUiEndpoints();
+app.MapJobsDashboard();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+app.Run();
+return 0;
+
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Portal's test command: installs what a fresh Debian machine lacks, builds, runs every test project and ends
+# with one line "N passed, N failed, N skipped" summed over all of them. Exit code 0 only when all passed.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Browser for the Playwright journeys: Debian's chromium (Playwright cannot download its own here).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || {
+    echo "could not install chromium"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
+echo "== restore and build"
+if ! dotnet build Portal.sln -c Release -nologo -v q; then
+  echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
+fi
+
+results="$PWD/TestResults"
+rm -rf "$results"; mkdir -p "$results"
+status=0
+run_tests() { # project, trx name, extra env...
+  local project=$1 name=$2; shift 2
+  echo "== $name"
+  env "$@" dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" || status=1
+}
+run_tests Portal.Tests/Portal.Tests.csproj unit-and-integration
+run_tests Portal.E2E/Portal.E2E.csproj e2e
+
+# Sum the counters of every .trx file.
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, re, sys
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    m = re.search(r'<Counters [^>]*>', open(path, encoding="utf-8").read())
+    if not m: continue
+    c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    s += int(c.get("notExecuted", 0))
+print(p, f, s)
+PY
+)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
