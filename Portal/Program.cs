@@ -9,6 +9,8 @@ using Portal.Features.Links;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.BackgroundJobs;
+using Portal.Infrastructure.Health;
+using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 using Scalar.AspNetCore;
 
@@ -33,10 +35,12 @@ builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicies.Admin, p => p.RequireRole(Roles.Admin));
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddApiTokens();
-builder.Services.AddLinks();
+builder.Services.AddLinks(builder.Configuration);
 builder.Services.AddBackgroundJobs(builder.Configuration, provider);
 builder.Services.AddPortalUi();
 builder.Services.AddOpenApi();
+builder.Services.AddHealth();
+builder.Services.AddIdempotency(builder.Configuration);
 
 var app = builder.Build();
 
@@ -50,10 +54,12 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseRequestLocalization(PortalUi.LocalizationOptions());
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapOpenApi();
+app.MapHealthEndpoints();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
 app.MapPortalUiEndpoints();

@@ -23,6 +23,14 @@ if [[ "${1:-}" == "add" ]]; then
   for p in Sqlite SqlServer PostgreSql; do
     ef "$p" migrations add "$name" --output-dir "Infrastructure/Persistence/Migrations/$p" --namespace "Portal.Infrastructure.Persistence.Migrations.$p"
   done
+  # dotnet-ef writes a NEW model snapshot relative to the working directory (Portal/Portal/…); move it home.
+  if [ -d Portal/Portal ]; then
+    for p in Sqlite SqlServer PostgreSql; do
+      src="Portal/Portal/Infrastructure/Persistence/Migrations/$p"
+      [ -d "$src" ] && mv "$src"/*.cs "Portal/Infrastructure/Persistence/Migrations/$p/"
+    done
+    rm -rf Portal/Portal
+  fi
   dotnet build Portal/Portal.csproj -v q -nologo >/dev/null
 fi
 ef SqlServer migrations script --idempotent --output db/sqlserver.sql

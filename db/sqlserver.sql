@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,28 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
+)
+BEGIN
+    CREATE TABLE [IdempotencyRecords] (
+        [Id] uniqueidentifier NOT NULL,
+        [ApiTokenId] uniqueidentifier NOT NULL,
+        [Key] nvarchar(255) NOT NULL,
+        [RequestHash] nvarchar(64) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [ResponseStatus] int NULL,
+        [ResponseContentType] nvarchar(200) NULL,
+        [ResponseContentDisposition] nvarchar(300) NULL,
+        [ResponseBody] varbinary(max) NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_IdempotencyRecords] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -78,7 +99,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -94,7 +115,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -109,7 +130,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -124,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -146,7 +167,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -161,7 +182,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -176,7 +197,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -190,7 +211,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -204,7 +225,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -219,7 +240,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -237,7 +258,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -255,7 +276,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -275,7 +296,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -297,7 +318,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -320,7 +341,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -328,7 +349,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -336,7 +357,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -344,7 +365,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -352,7 +373,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -360,7 +381,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -368,7 +389,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -376,7 +397,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -384,7 +405,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -392,7 +413,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -400,7 +421,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -408,7 +429,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -416,7 +437,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -424,7 +445,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185536_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -432,7 +469,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -440,7 +477,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -448,7 +485,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -456,7 +493,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -464,7 +501,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -472,7 +509,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -480,7 +517,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -488,7 +525,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -496,7 +533,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -504,11 +541,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125184815_Initial'
+    WHERE [MigrationId] = N'20261125185536_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125184815_Initial', N'10.0.15');
+    VALUES (N'20261125185536_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -6,7 +6,7 @@ namespace Portal.Features.Links;
 /// The billed link operations, shared by the API (seed 002) and the portal's forms: validate (no debit on bad
 /// input), then run through <see cref="ChargeFlow"/>.
 /// </summary>
-public sealed class LinkCommands(LinkService links, ChargeFlow flow)
+public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.Extensions.Options.IOptions<LinksOptions> options)
 {
     /// <summary>Who is calling and under which request.</summary>
     /// <param name="UserId">The paying user.</param>
@@ -17,7 +17,7 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow)
     /// <summary>Shortens <paramref name="longUrl"/> (product <c>shortlink.create</c>).</summary>
     public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(Caller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
     {
-        var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts);
+        var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
         if (error is not null) return await flow.RejectAsync<ShortLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
         return await flow.RunAsync(Debit(caller, BillableProducts.ShortLinkCreate),
             async c => WorkResult<ShortLink>.Ok(await links.CreateShortLinkAsync(caller.UserId, url!, c)), ct);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Portal.Features.Links;
@@ -9,13 +11,16 @@ public static class ShortLinkTarget
     public const int MaxLength = 2048;
 
     /// <summary>
-    /// Validates a target: absolute, <c>http</c> or <c>https</c>, with a host, at most 2048 characters, and not one of
-    /// Portal's own short links (which would loop).
+    /// Validates a target (DESIGN.md "Links", RELIABILITY.md D.6): absolute <c>http</c>/<c>https</c> with a host, at most
+    /// 2048 characters, no user-info (<c>https://bank.com@evil.example</c>), no IP literal in a private, loopback,
+    /// link-local, CGNAT or unique-local range, not one of Portal's own hosts (loops), and not on
+    /// <paramref name="blockedDomains"/> (a blocked domain also blocks its sub-domains). The target is never fetched.
     /// </summary>
     /// <param name="url">What the caller sent.</param>
     /// <param name="ownHosts">Portal's own host names.</param>
+    /// <param name="blockedDomains">Operator-configured blocked domains (<c>Links:BlockedDomains</c>).</param>
     /// <returns>The normalised absolute URL, or an error message (Chinese).</returns>
-    public static (string? Url, string? Error) Validate(string? url, IReadOnlyCollection<string> ownHosts)
+    public static (string? Url, string? Error) Validate(string? url, IReadOnlyCollection<string> ownHosts, IReadOnlyCollection<string>? blockedDomains = null)
     {
         url = url?.Trim();
         if (string.IsNullOrEmpty(url)) return (null, "缺少参数 longUrl");
@@ -24,9 +29,37 @@ public static class ShortLinkTarget
             return (null, "longUrl 必须是完整的 http 或 https 网址");
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             return (null, "longUrl 只支持 http 或 https 网址");
-        if (ownHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase) && uri.AbsolutePath.StartsWith("/s/", StringComparison.Ordinal))
-            return (null, "不能为本站的短链再生成短链");
+        if (uri.UserInfo.Length > 0) return (null, "longUrl 不能包含用户名或密码");
+        var host = uri.IdnHost.TrimEnd('.');
+        if (IPAddress.TryParse(uri.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out var ip) && IsInternal(ip))
+            return (null, "longUrl 不能指向内网、回环或链路本地地址");
+        if (ownHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase)))
+            return (null, "不能为本站的网址生成短链");
+        if (blockedDomains?.FirstOrDefault(d => IsSameOrSubdomain(host, d)) is not null)
+            return (null, "该域名已被禁止生成短链");
         return (uri.AbsoluteUri.Length <= MaxLength ? uri.AbsoluteUri : url, null);
+    }
+
+    /// <summary>True for loopback, private (RFC 1918), link-local, CGNAT (100.64/10), unspecified, ULA (fc00::/7) and mapped forms of those.</summary>
+    public static bool IsInternal(IPAddress ip)
+    {
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (IPAddress.IsLoopback(ip) || ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.IPv6None)) return true;
+        if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+            return ip.IsIPv6LinkLocal || ip.IsIPv6SiteLocal || ip.IsIPv6UniqueLocal;
+        var b = ip.GetAddressBytes();
+        return b[0] == 10 || b[0] == 0
+            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
+            || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 169 && b[1] == 254)
+            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
+    }
+
+    private static bool IsSameOrSubdomain(string host, string domain)
+    {
+        domain = domain.Trim().TrimStart('.').TrimEnd('.');
+        return domain.Length > 0 && (string.Equals(host, domain, StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase));
     }
 }
 

@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Portal.Features.Accounts;
 using Portal.Features.Billing;
+using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.BackgroundJobs;
@@ -54,6 +55,7 @@ public static class BackgroundJobsExtensions
         }
         services.AddTransient<ReconcilePendingChargesJob>();
         services.AddTransient<RefundChargeJob>();
+        services.AddTransient<PurgeExpiredIdempotencyKeysJob>();
         return services;
     }
 
@@ -62,6 +64,7 @@ public static class BackgroundJobsExtensions
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<ReconcilePendingChargesJob>(ReconcilePendingChargesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<PurgeExpiredIdempotencyKeysJob>(PurgeExpiredIdempotencyKeysJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>Maps the dashboard at <see cref="DashboardPath"/> for admins only.</summary>

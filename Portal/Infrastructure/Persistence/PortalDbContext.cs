@@ -6,6 +6,7 @@ using Portal.Features.Accounts;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
+using Portal.Infrastructure.Idempotency;
 
 namespace Portal.Infrastructure.Persistence;
 
@@ -26,6 +27,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
 
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     /// <summary>ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -41,6 +44,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ApiTokenConfiguration());
         builder.ApplyConfiguration(new ShortLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
+        builder.ApplyConfiguration(new IdempotencyRecordConfiguration());
     }
 }
 

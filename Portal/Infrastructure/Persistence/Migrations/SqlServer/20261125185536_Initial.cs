@@ -66,6 +66,27 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "IdempotencyRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ApiTokenId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(255)", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    ResponseStatus = table.Column<int>(type: "int", nullable: true),
+                    ResponseContentType = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    ResponseContentDisposition = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: true),
+                    ResponseBody = table.Column<byte[]>(type: "varbinary(max)", nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProductPrices",
                 columns: table => new
                 {
@@ -465,6 +486,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ApiTokenId_Key",
+                table: "IdempotencyRecords",
+                columns: new[] { "ApiTokenId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotencyRecords_ExpiresAt",
+                table: "IdempotencyRecords",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_ChargeId",
                 table: "LedgerEntries",
                 column: "ChargeId");
@@ -549,6 +581,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "IdempotencyRecords");
 
             migrationBuilder.DropTable(
                 name: "LedgerEntries");
