@@ -12,6 +12,7 @@ using Portal.Infrastructure.BackgroundJobs;
 using Portal.Infrastructure.Health;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.RateLimiting;
 using Scalar.AspNetCore;
 
 var isAdminCli = AdminCli.IsAdminCommand(args);
@@ -41,6 +42,7 @@ builder.Services.AddPortalUi();
 builder.Services.AddOpenApi();
 builder.Services.AddHealth();
 builder.Services.AddIdempotency(builder.Configuration);
+builder.Services.AddApiRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
@@ -54,6 +56,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseRequestLocalization(PortalUi.LocalizationOptions());
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.UseAntiforgery();
 

@@ -31,6 +31,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hangfire:ServerEnabled", "false");
         builder.UseSetting("Portal:BootstrapAdmin:Password", "Admin-Passw0rd!");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Concurrency tests fire dozens of requests from one token; the limiter has its own tests.
+        builder.UseSetting("RateLimiting:PermitsPerSecond", "10000");
+        builder.UseSetting("RateLimiting:Burst", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
