@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Accounts;
@@ -18,7 +19,27 @@ namespace Portal.Tests.TestInfrastructure;
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
-    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    private readonly string _dbPath;
+    private readonly bool _deleteOnDispose;
+
+    /// <summary>A factory over a new database file, deleted on dispose.</summary>
+    public PortalFactory() : this(NewDatabasePath(), deleteOnDispose: true) { }
+
+    /// <summary>A factory over <paramref name="dbPath"/> (e.g. a second "instance" or a restart over the same data).</summary>
+    public PortalFactory(string dbPath, bool deleteOnDispose)
+    {
+        _dbPath = dbPath;
+        _deleteOnDispose = deleteOnDispose;
+    }
+
+    /// <summary>A fresh temp path for a SQLite test database.</summary>
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>The SQLite file this factory runs on.</summary>
+    public string DatabasePath => _dbPath;
+
+    /// <summary>Service overrides applied after the app's own registrations (e.g. a fake clock or fault injector).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
 
     /// <summary>Settings applied with <c>UseSetting</c> (Program reads them before Build).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
@@ -35,6 +56,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimiting:PermitsPerSecond", "10000");
         builder.UseSetting("RateLimiting:Burst", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        if (ConfigureServices is { } configure) builder.ConfigureTestServices(configure);
     }
 
     /// <summary>A scope on the app's services.</summary>
@@ -98,6 +120,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_deleteOnDispose) return;
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try { File.Delete(_dbPath + suffix); } catch (IOException) { }

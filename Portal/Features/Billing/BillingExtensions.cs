@@ -7,6 +7,7 @@ public static class BillingExtensions
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IFaultInjector, NoFaults>();
         services.AddSingleton<BillingLedger>();
         services.AddScoped<ChargeFlow>();
         services.AddSingleton<RedemptionCodeService>();

@@ -57,7 +57,7 @@ public sealed record BalanceChangeOutcome(BalanceChangeError Error, long AmountF
 /// (never check-then-debit), a settlement or refund is one guarded <c>UPDATE Charges … WHERE Status = 'Pending'</c>.
 /// The interface is request-shaped so a later group-commit implementation can batch debits without changing callers.
 /// </summary>
-public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults)
 {
     /// <summary>Creates the user's account row (balance 0) if it is missing. Idempotent and race-safe.</summary>
     public async Task EnsureAccountAsync(string userId, CancellationToken ct = default)
@@ -181,6 +181,7 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
             Description = charge.Product, RequestId = charge.RequestId, CreatedAt = now,
         });
         await db.SaveChangesAsync(ct);
+        faults.At(FaultPoints.InsideRefund);
         await tx.CommitAsync(ct);
         return new RefundOutcome(true, balanceAfter);
     }
@@ -205,6 +206,7 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
         foreach (var id in ids)
         {
             if ((await RefundAsync(id, "reconciler: pending past timeout", ct)).Refunded) refunded++;
+            if (refunded == 1) faults.At(FaultPoints.InsideReconciler);
         }
         return refunded;
     }

@@ -61,7 +61,7 @@ public sealed record BilledResult<T>(BilledStatus Status, T? Value, long Balance
 /// refund on failure. A refund that fails is queued as a Hangfire job and, failing that, left Pending for the
 /// reconciler (<c>billing:reconcile-pending-charges</c>), so the user never loses the fen.
 /// </summary>
-public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, ILogger<ChargeFlow> log)
+public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, IFaultInjector faults, ILogger<ChargeFlow> log)
 {
     /// <summary>A call refused before any debit (bad input, unknown object): reports the unchanged balance.</summary>
     public async Task<BilledResult<T>> RejectAsync<T>(string userId, BilledStatus status, string message, CancellationToken ct) =>
@@ -75,13 +75,14 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
     {
         var debit = await ledger.DebitAsync(request, ct);
         if (!debit.Succeeded) return new(BilledStatus.InsufficientFunds, default, debit.BalanceFen, "余额不足");
+        faults.At(FaultPoints.AfterDebit);
 
         WorkResult<T> result;
         try
         {
             result = await work(ct);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not InjectedFaultException)
         {
             log.LogError(ex, "Billed work for {Product} failed (charge {ChargeId})", request.Product, debit.ChargeId);
             result = WorkResult<T>.Fail(WorkFailureKind.Internal, ex is OperationCanceledException ? "请求已取消" : "内部错误");
@@ -89,6 +90,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
 
         if (result.Succeeded)
         {
+            faults.At(FaultPoints.AfterWorkSuccess);
             try
             {
                 if (!await ledger.SettleAsync(debit.ChargeId, CancellationToken.None))
@@ -102,6 +104,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
             return new(BilledStatus.Succeeded, result.Value, debit.BalanceFen, ChargeId: debit.ChargeId);
         }
 
+        faults.At(FaultPoints.OnWorkFailure);
         var balance = await RefundAsync(debit, result.Message ?? result.FailureKind.ToString());
         var status = result.FailureKind switch
         {
@@ -119,7 +122,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
         {
             return (await ledger.RefundAsync(debit.ChargeId, reason, CancellationToken.None)).BalanceFen;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not InjectedFaultException)
         {
             log.LogError(ex, "In-request refund of charge {ChargeId} failed; queuing a retry", debit.ChargeId);
             try
