@@ -26,7 +26,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     public PortalFactory() : this(NewDatabasePath(), deleteOnDispose: true) { }
 
     /// <summary>A factory over <paramref name="dbPath"/> (e.g. a second "instance" or a restart over the same data).</summary>
-    public PortalFactory(string dbPath, bool deleteOnDispose)
+    internal PortalFactory(string dbPath, bool deleteOnDispose)
     {
         _dbPath = dbPath;
         _deleteOnDispose = deleteOnDispose;

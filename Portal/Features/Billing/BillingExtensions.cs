@@ -10,6 +10,7 @@ public static class BillingExtensions
         services.AddSingleton<IFaultInjector, NoFaults>();
         services.AddSingleton<BillingLedger>();
         services.AddScoped<ChargeFlow>();
+        services.AddScoped<DeferredSettlement>();
         services.AddSingleton<RedemptionCodeService>();
         return services;
     }

@@ -144,6 +144,29 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     /// <summary>
+    /// Marks several Pending charges Succeeded and runs <paramref name="alsoInTransaction"/> in the same database
+    /// transaction — used to commit a request's settlement atomically with its stored idempotent response, so a crash
+    /// leaves either both (the response replays) or neither (the charges stay Pending and are refunded).
+    /// </summary>
+    /// <returns>How many charges moved to Succeeded.</returns>
+    public async Task<int> SettleAsync(IReadOnlyCollection<Guid> chargeIds, Func<PortalDbContext, CancellationToken, Task> alsoInTransaction, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var settled = 0;
+        foreach (var id in chargeIds)
+        {
+            settled += await db.Charges
+                .Where(c => c.Id == id && c.Status == ChargeStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Succeeded).SetProperty(c => c.SettledAt, now), ct);
+        }
+        await alsoInTransaction(db, ct);
+        await tx.CommitAsync(ct);
+        return settled;
+    }
+
+    /// <summary>
     /// Refunds a Pending charge: in one transaction the guarded transition Pending → Refunded, the credit and the
     /// compensating ledger entry. A charge already Succeeded or Refunded is left alone (<c>Refunded = false</c>),
     /// so concurrent or repeated calls refund at most once (I4).

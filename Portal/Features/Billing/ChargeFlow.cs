@@ -61,7 +61,7 @@ public sealed record BilledResult<T>(BilledStatus Status, T? Value, long Balance
 /// refund on failure. A refund that fails is queued as a Hangfire job and, failing that, left Pending for the
 /// reconciler (<c>billing:reconcile-pending-charges</c>), so the user never loses the fen.
 /// </summary>
-public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, IFaultInjector faults, ILogger<ChargeFlow> log)
+public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, IFaultInjector faults, DeferredSettlement deferred, ILogger<ChargeFlow> log)
 {
     /// <summary>A call refused before any debit (bad input, unknown object): reports the unchanged balance.</summary>
     public async Task<BilledResult<T>> RejectAsync<T>(string userId, BilledStatus status, string message, CancellationToken ct) =>
@@ -91,6 +91,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
         if (result.Succeeded)
         {
             faults.At(FaultPoints.AfterWorkSuccess);
+            if (deferred.TryDefer(debit.ChargeId)) return new(BilledStatus.Succeeded, result.Value, debit.BalanceFen, ChargeId: debit.ChargeId);
             try
             {
                 if (!await ledger.SettleAsync(debit.ChargeId, CancellationToken.None))
@@ -160,5 +161,32 @@ public sealed class ReconcilePendingChargesJob(BillingLedger ledger, Microsoft.E
         var refunded = await ledger.RefundStalePendingChargesAsync(options.Value.PendingChargeTimeout, options.Value.ReconcileBatchSize, ct);
         if (refunded > 0) log.LogWarning("Reconciler refunded {Count} stale pending charges", refunded);
         return refunded;
+    }
+}
+
+/// <summary>
+/// Per-request (scoped) switch: when the request carries an <c>Idempotency-Key</c>, the idempotency middleware turns
+/// deferral on and settles the deferred charges in the same transaction that stores the response to replay.
+/// Elsewhere (no key, Blazor circuits, jobs) <see cref="ChargeFlow"/> settles at once.
+/// </summary>
+public sealed class DeferredSettlement
+{
+    private readonly List<Guid> _charges = [];
+
+    /// <summary>True when the current request's settlements are deferred.</summary>
+    public bool Enabled { get; private set; }
+
+    /// <summary>Charges waiting to be settled, in order.</summary>
+    public IReadOnlyList<Guid> Charges => _charges;
+
+    /// <summary>Turns deferral on for the rest of this scope.</summary>
+    public void Enable() => Enabled = true;
+
+    /// <summary>Defers <paramref name="chargeId"/> when enabled. Returns false (caller settles now) otherwise.</summary>
+    public bool TryDefer(Guid chargeId)
+    {
+        if (!Enabled) return false;
+        _charges.Add(chargeId);
+        return true;
     }
 }

@@ -101,12 +101,14 @@ public static class LinksEndpoints
             : TypedResults.Redirect(target);
     }
 
-    internal static async Task<IResult> OpenMiniProgramLink(string code, LinkService links, CancellationToken ct)
+    internal static async Task<IResult> OpenMiniProgramLink(string code, HttpRequest request, LinkService links, PublicUrls urls, CancellationToken ct)
     {
         var link = await links.VisitMiniProgramLinkAsync(code, ct);
         if (link is null) return PublicPage.Html(404, "链接不存在", "这个小程序链接不存在或已被删除。", "The mini-program link does not exist.");
         var scheme = WeChatScheme(link.AppId, link.PagePath);
-        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme);
+        // A desktop visitor scans this page's own address with a phone (the weixin:// scheme only works on phones).
+        var pageUrl = urls.Absolute(request, "/m/" + link.Code);
+        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme, pageUrl);
     }
 
     /// <summary>
@@ -136,15 +138,23 @@ internal static class PublicPage
         $"<body><h1>{E(title)}</h1><p>{E(zh)}</p><p class=\"muted\">{E(en)}</p></body></html>",
         "text/html; charset=utf-8", statusCode: status);
 
-    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme) => TypedResults.Content(
+    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme, string pageUrl) => TypedResults.Content(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>打开小程序</title>" +
         $"<style>{Style}</style></head><body><h1>打开微信小程序</h1>" +
         $"<p><a class=\"btn\" id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>" +
         "<p>如果没有自动跳转，请点击上面的按钮；请在手机浏览器中打开本页，并确认已安装微信。</p>" +
+        $"<p><img alt=\"用手机扫码打开 / Scan with your phone\" width=\"180\" height=\"180\" src=\"data:image/png;base64,{QrPng(pageUrl)}\"><br><span class=\"muted\">在电脑上？用手机扫码打开本页。</span></p>" +
         $"<p class=\"muted\">AppID: <code>{E(appId)}</code><br>页面 / Page: <code>{E(pagePath)}</code></p>" +
         "<p class=\"muted\">Open this page in a phone browser with WeChat installed, then tap the button.</p>" +
         "<script>setTimeout(function(){location.href=document.getElementById('open').href;},300);</script></body></html>",
         "text/html; charset=utf-8");
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    private static string QrPng(string text)
+    {
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(text, QRCoder.QRCodeGenerator.ECCLevel.M);
+        return Convert.ToBase64String(new QRCoder.PngByteQRCode(data).GetGraphic(6));
+    }
 }

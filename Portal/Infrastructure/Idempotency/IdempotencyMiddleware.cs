@@ -23,7 +23,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public const int MaxKeyLength = 255;
 
     /// <summary>Runs the middleware.</summary>
-    public async Task InvokeAsync(HttpContext context, IdempotencyStore store, BillingLedger ledger)
+    public async Task InvokeAsync(HttpContext context, IdempotencyStore store, BillingLedger ledger, DeferredSettlement deferred, ILogger<IdempotencyMiddleware> log)
     {
         var envelope = context.GetEndpoint()?.Metadata.GetMetadata<ApiEnvelope>();
         if (envelope is null || !context.Request.Headers.TryGetValue(Header, out var values) || context.User.ApiTokenId() is not { } tokenId)
@@ -66,6 +66,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 return;
         }
 
+        deferred.Enable();
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -84,10 +85,28 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
 
         var status = context.Response.StatusCode;
+        var recordId = record!.Id;
         if (status is >= 200 and < 300 or >= 500)
-            await store.CompleteAsync(record!.Id, status, context.Response.ContentType, context.Response.Headers.ContentDisposition.ToString() is { Length: > 0 } d ? d : null, buffer.ToArray());
+        {
+            var contentType = context.Response.ContentType;
+            var disposition = context.Response.Headers.ContentDisposition.ToString() is { Length: > 0 } d ? d : null;
+            var bytes = buffer.ToArray();
+            try
+            {
+                // One transaction: the charges become Succeeded exactly when the response becomes replayable.
+                await ledger.SettleAsync(deferred.Charges, (db, ct) => IdempotencyStore.CompleteAsync(db, recordId, status, contentType, disposition, bytes, ct), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The work is done; its charges stay Pending and the reconciler refunds them (README: crash policy).
+                log.LogError(ex, "Storing idempotent response and settling {Count} charge(s) failed", deferred.Charges.Count);
+            }
+        }
         else
-            await store.ReleaseAsync(record!.Id);
+        {
+            await store.ReleaseAsync(recordId);
+            if (deferred.Charges.Count > 0) await ledger.SettleAsync(deferred.Charges, (_, _) => Task.CompletedTask, CancellationToken.None);
+        }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
 
