@@ -90,7 +90,21 @@ public static class AdminCli
             }
         }));
 
+        var olderThan = new Option<int?>("--older-than") { Description = "Refund Pending charges older than this many seconds (default: Billing:PendingChargeTimeout)" };
+        var reconcile = new Command("reconcile", "Refund stale Pending charges now (what billing:reconcile-pending-charges does)") { olderThan };
+        reconcile.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var age = r.GetValue(olderThan) is { } seconds ? TimeSpan.FromSeconds(Math.Max(0, seconds))
+                : sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BillingOptions>>().Value.PendingChargeTimeout;
+            var ledger = sp.GetRequiredService<BillingLedger>();
+            int total = 0, batch;
+            while ((batch = await ledger.RefundStalePendingChargesAsync(age, 500, ct)) > 0) total += batch;
+            stdout.WriteLine($"refunded {total} pending charge(s)");
+            return 0;
+        }));
+
         root.Subcommands.Add(new Command("users", "Users") { usersCreate });
+        root.Subcommands.Add(new Command("billing", "Billing") { reconcile });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
         root.Subcommands.Add(new Command("tokens", "API tokens") { issue });
         root.Subcommands.Add(new Command("codes", "Redemption codes") { codesCreate });

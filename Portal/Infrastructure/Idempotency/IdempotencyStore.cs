@@ -40,24 +40,25 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
         for (var attempt = 0; attempt < 3; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var record = new IdempotencyRecord
-            {
-                Id = Guid.CreateVersion7(now), ApiTokenId = tokenId, Key = key, RequestHash = requestHash,
-                Status = IdempotencyStatus.InProgress, StartedAt = now, ExpiresAt = now + retention,
-            };
-            db.IdempotencyRecords.Add(record);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return (IdempotencyDecision.Run, record);
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-            }
-
             var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.ApiTokenId == tokenId && r.Key == key, ct);
-            if (existing is null) continue;
+            if (existing is null)
+            {
+                var record = new IdempotencyRecord
+                {
+                    Id = Guid.CreateVersion7(now), ApiTokenId = tokenId, Key = key, RequestHash = requestHash,
+                    Status = IdempotencyStatus.InProgress, StartedAt = now, ExpiresAt = now + retention,
+                };
+                db.IdempotencyRecords.Add(record);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return (IdempotencyDecision.Run, record);
+                }
+                catch (DbUpdateException)
+                {
+                    continue; // a concurrent request with the same key inserted first: decide against its row
+                }
+            }
             if (existing.ExpiresAt <= now)
             {
                 await db.IdempotencyRecords.Where(r => r.Id == existing.Id && r.ExpiresAt <= now).ExecuteDeleteAsync(ct);
