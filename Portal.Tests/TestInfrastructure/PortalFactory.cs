@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Portal.Features.Accounts;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
@@ -13,25 +15,75 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// The real app over a fresh SQLite file per factory (migrations applied at start-up), with the Hangfire server
-/// off so tests drive jobs themselves. Extra settings go through <see cref="Settings"/> before the first use.
+/// The real app over a fresh database per factory (migrations applied at start-up), with the Hangfire server
+/// off so tests drive jobs themselves. Extra settings go through <see cref="Settings"/> and service replacements
+/// through <see cref="TestServices"/>, both before the first use.
 /// </summary>
+/// <remarks>
+/// The database is a fresh SQLite file by default. With <c>PORTAL_TEST_PROVIDER=PostgreSql</c> and
+/// <c>PORTAL_TEST_PG</c> (a connection string to a server, e.g. from <c>db/pg-throwaway.sh start</c>) each factory
+/// creates its own database <c>portal_test_{guid}</c> on that server instead, and drops it on dispose.
+/// </remarks>
 public class PortalFactory : WebApplicationFactory<Program>
 {
+    /// <summary>Environment variable naming the provider under test (<c>Sqlite</c> by default, or <c>PostgreSql</c>).</summary>
+    public const string ProviderVariable = "PORTAL_TEST_PROVIDER";
+
+    /// <summary>Environment variable with the PostgreSQL server connection string (any database; used to create ours).</summary>
+    public const string PostgreSqlVariable = "PORTAL_TEST_PG";
+
     private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    private readonly string? _pgServer;
+    private readonly string? _pgDatabase;
+
+    public PortalFactory()
+    {
+        Provider = CurrentProvider();
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            _pgServer = Environment.GetEnvironmentVariable(PostgreSqlVariable);
+            if (string.IsNullOrWhiteSpace(_pgServer))
+                throw new InvalidOperationException($"{ProviderVariable}=PostgreSql needs {PostgreSqlVariable} (a server connection string)");
+            _pgDatabase = $"portal_test_{Guid.NewGuid():N}";
+            using var connection = new NpgsqlConnection(_pgServer);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE \"{_pgDatabase}\"";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The provider this test run uses (from <see cref="ProviderVariable"/>; SQLite by default).</summary>
+    public static DatabaseProvider CurrentProvider() =>
+        Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable(ProviderVariable), ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
+
+    /// <summary>The database provider of this factory.</summary>
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The app's connection string (<c>ConnectionStrings:Portal</c>).</summary>
+    public string ConnectionString => Provider == DatabaseProvider.PostgreSql
+        ? new NpgsqlConnectionStringBuilder(_pgServer) { Database = _pgDatabase }.ConnectionString
+        : $"Data Source={_dbPath}";
 
     /// <summary>Settings applied with <c>UseSetting</c> (Program reads them before Build).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Service replacements applied with <c>ConfigureTestServices</c> (after the app's own registrations).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={_dbPath}");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("Hangfire:ServerEnabled", "false");
         builder.UseSetting("Portal:BootstrapAdmin:Password", "Admin-Passw0rd!");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in TestServices) configure(services);
+        });
     }
 
     /// <summary>A scope on the app's services.</summary>
@@ -94,6 +146,16 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_pgDatabase is not null)
+        {
+            // WITH (FORCE) ends the app's pooled connections (and Hangfire's) that may still be open.
+            using var connection = new NpgsqlConnection(_pgServer);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE IF EXISTS \"{_pgDatabase}\" WITH (FORCE)";
+            command.ExecuteNonQuery();
+            return;
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
