@@ -22,13 +22,33 @@ fi
 results="$PWD/TestResults"
 rm -rf "$results"; mkdir -p "$results"
 status=0
-run_tests() { # project, trx name, extra env...
+extra_failed=0
+run_tests() { # project, trx name, [VAR=value...], [-- extra dotnet test arguments...]
   local project=$1 name=$2; shift 2
+  local envs=() args=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift && args=("$@")
   echo "== $name"
-  env "$@" dotnet test "$project" -c Release --no-build -nologo \
+  env "${envs[@]}" dotnet test "$project" -c Release --no-build -nologo "${args[@]}" \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" || status=1
 }
 run_tests Portal.Tests/Portal.Tests.csproj unit-and-integration
+
+# PostgreSQL leg (issue 4 item 4): the money tests (ledger, race, reconciler, seed-002 routes) again, each test
+# factory on its own fresh database of a throwaway PostgreSQL server. Not being able to start it is a failure.
+echo "== postgresql: starting a throwaway server"
+if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_PG:-}" ]; then
+  trap 'db/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"' EXIT
+  run_tests Portal.Tests/Portal.Tests.csproj postgresql-money \
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "Category=Money"
+  if [ ! -f "$results/postgresql-money.trx" ]; then
+    echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
+  fi
+else
+  echo "FAILED: PostgreSQL could not be started, so the PostgreSQL leg did not run (see the messages above)"
+  extra_failed=$((extra_failed + 1)); status=1
+fi
+
 run_tests Portal.E2E/Portal.E2E.csproj e2e
 
 # Sum the counters of every .trx file.
@@ -44,6 +64,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(p, f, s)
 PY
 )
+failed=$((failed + extra_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Portal.Features.Accounts;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
@@ -14,41 +15,86 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
-/// The real app over a fresh SQLite file per factory (migrations applied at start-up), with the Hangfire server
-/// off so tests drive jobs themselves. Extra settings go through <see cref="Settings"/> before the first use.
+/// The real app over a fresh database per factory (migrations applied at start-up), with the Hangfire server
+/// off so tests drive jobs themselves. Extra settings go through <see cref="Settings"/> and service replacements
+/// through <see cref="TestServices"/>, both before the first use.
 /// </summary>
+/// <remarks>
+/// The database is a fresh SQLite file by default. With <c>PORTAL_TEST_PROVIDER=PostgreSql</c> and
+/// <c>PORTAL_TEST_PG</c> (a connection string to a server, e.g. from <c>db/pg-throwaway.sh start</c>) each factory
+/// creates its own database <c>portal_test_{guid}</c> on that server instead, and drops it on dispose.
+/// </remarks>
 public class PortalFactory : WebApplicationFactory<Program>
 {
-    private readonly string _dbPath;
+    /// <summary>Environment variable naming the provider under test (<c>Sqlite</c> by default, or <c>PostgreSql</c>).</summary>
+    public const string ProviderVariable = "PORTAL_TEST_PROVIDER";
+
+    /// <summary>Environment variable with the PostgreSQL server connection string (any database; used to create ours).</summary>
+    public const string PostgreSqlVariable = "PORTAL_TEST_PG";
+
+    private readonly string _database;
     private readonly bool _deleteOnDispose;
+    private readonly string? _pgServer;
 
-    /// <summary>A factory over a new database file, deleted on dispose.</summary>
-    public PortalFactory() : this(NewDatabasePath(), deleteOnDispose: true) { }
+    /// <summary>A factory over a new database, removed on dispose.</summary>
+    public PortalFactory() : this(NewDatabaseName(), deleteOnDispose: true) { }
 
-    /// <summary>A factory over <paramref name="dbPath"/> (e.g. a second "instance" or a restart over the same data).</summary>
-    internal PortalFactory(string dbPath, bool deleteOnDispose)
+    /// <summary>
+    /// A factory over the database <paramref name="database"/> (a SQLite file path, or a PostgreSQL database name), created
+    /// when missing — e.g. a second "instance", or a restart over the same data.
+    /// </summary>
+    internal PortalFactory(string database, bool deleteOnDispose)
     {
-        _dbPath = dbPath;
+        Provider = CurrentProvider();
+        _database = database;
         _deleteOnDispose = deleteOnDispose;
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            _pgServer = Environment.GetEnvironmentVariable(PostgreSqlVariable);
+            if (string.IsNullOrWhiteSpace(_pgServer))
+                throw new InvalidOperationException($"{ProviderVariable}=PostgreSql needs {PostgreSqlVariable} (a server connection string)");
+            using var connection = new NpgsqlConnection(_pgServer);
+            connection.Open();
+            using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT 1 FROM pg_database WHERE datname = @name";
+            exists.Parameters.AddWithValue("name", _database);
+            if (exists.ExecuteScalar() is null)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"CREATE DATABASE \"{_database}\"";
+                command.ExecuteNonQuery();
+            }
+        }
     }
 
-    /// <summary>A fresh temp path for a SQLite test database.</summary>
-    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    /// <summary>A fresh database name for the current provider: a temp SQLite path, or <c>portal_test_{guid}</c>.</summary>
+    public static string NewDatabaseName() => CurrentProvider() == DatabaseProvider.PostgreSql
+        ? $"portal_test_{Guid.NewGuid():N}"
+        : Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
 
-    /// <summary>The SQLite file this factory runs on.</summary>
-    public string DatabasePath => _dbPath;
+    /// <summary>The provider this test run uses (from <see cref="ProviderVariable"/>; SQLite by default).</summary>
+    public static DatabaseProvider CurrentProvider() =>
+        Enum.TryParse<DatabaseProvider>(Environment.GetEnvironmentVariable(ProviderVariable), ignoreCase: true, out var p) ? p : DatabaseProvider.Sqlite;
 
-    /// <summary>Service overrides applied after the app's own registrations (e.g. a fake clock or fault injector).</summary>
-    public Action<IServiceCollection>? ConfigureServices { get; set; }
+    /// <summary>The database provider of this factory.</summary>
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The app's connection string (<c>ConnectionStrings:Portal</c>).</summary>
+    public string ConnectionString => Provider == DatabaseProvider.PostgreSql
+        ? new NpgsqlConnectionStringBuilder(_pgServer) { Database = _database }.ConnectionString
+        : $"Data Source={_database}";
 
     /// <summary>Settings applied with <c>UseSetting</c> (Program reads them before Build).</summary>
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>Service replacements applied with <c>ConfigureTestServices</c> (after the app's own registrations).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={_dbPath}");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("Hangfire:ServerEnabled", "false");
         builder.UseSetting("Portal:BootstrapAdmin:Password", "Admin-Passw0rd!");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -56,7 +102,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimiting:PermitsPerSecond", "10000");
         builder.UseSetting("RateLimiting:Burst", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        if (ConfigureServices is { } configure) builder.ConfigureTestServices(configure);
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in TestServices) configure(services);
+        });
     }
 
     /// <summary>A scope on the app's services.</summary>
@@ -119,11 +168,23 @@ public class PortalFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            NpgsqlConnection.ClearAllPools();
+            if (!_deleteOnDispose) return;
+            // WITH (FORCE) ends the app's pooled connections (and Hangfire's) that may still be open.
+            using var connection = new NpgsqlConnection(_pgServer);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)";
+            command.ExecuteNonQuery();
+            return;
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (!_deleteOnDispose) return;
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
-            try { File.Delete(_dbPath + suffix); } catch (IOException) { }
+            try { File.Delete(_database + suffix); } catch (IOException) { }
         }
     }
 }

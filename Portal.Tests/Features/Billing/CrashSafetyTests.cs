@@ -23,10 +23,10 @@ public sealed class CrashSafetyTests
     [InlineData(FaultPoints.InsideRefund, true)]
     public async Task CrashAtPoint_RestartAndTwoConcurrentReconcilers_RefundExactlyOnce(string point, bool workFails)
     {
-        var dbPath = PortalFactory.NewDatabasePath();
+        var dbPath = PortalFactory.NewDatabaseName();
         var faults = new ArmedFaults().Arm(point);
         string userId;
-        using (var crashing = new PortalFactory(dbPath, deleteOnDispose: false) { ConfigureServices = s => s.AddSingleton<IFaultInjector>(faults) })
+        using (var crashing = new PortalFactory(dbPath, deleteOnDispose: false) { TestServices = { s => s.AddSingleton<IFaultInjector>(faults) } })
         {
             userId = (await crashing.CreateUserAsync(Funding)).Id;
             await using var scope = crashing.Scope();
@@ -50,9 +50,9 @@ public sealed class CrashSafetyTests
     [Fact]
     public async Task ReconcilerDiesAfterFirstRefund_NextRunsFinishTheRest_EachChargeRefundedOnce()
     {
-        var dbPath = PortalFactory.NewDatabasePath();
+        var dbPath = PortalFactory.NewDatabaseName();
         string userId;
-        using (var crashing = new PortalFactory(dbPath, deleteOnDispose: false) { ConfigureServices = s => s.AddSingleton<IFaultInjector>(new ArmedFaults().Arm(FaultPoints.AfterDebit, 3)) })
+        using (var crashing = new PortalFactory(dbPath, deleteOnDispose: false) { TestServices = { s => s.AddSingleton<IFaultInjector>(new ArmedFaults().Arm(FaultPoints.AfterDebit, 3)) } })
         {
             userId = (await crashing.CreateUserAsync(Funding)).Id;
             for (var i = 0; i < 3; i++)
@@ -82,10 +82,13 @@ public sealed class CrashSafetyTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
         return new PortalFactory(dbPath, deleteOnDispose)
         {
-            ConfigureServices = s =>
+            TestServices =
             {
-                s.AddSingleton<TimeProvider>(clock);
-                if (faults is not null) s.AddSingleton(faults);
+                s =>
+                {
+                    s.AddSingleton<TimeProvider>(clock);
+                    if (faults is not null) s.AddSingleton(faults);
+                },
             },
         };
     }

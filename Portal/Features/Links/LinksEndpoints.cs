@@ -38,16 +38,18 @@ public static class LinksEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapLinksEndpoints(this IEndpointRouteBuilder app)
     {
+        // Accepts lists "*/*" besides JSON: with JSON alone, routing answers any other Content-Type with its own 415
+        // page before authentication; ApiJson must answer it as a 400 in the envelope (CONTRACTS.md).
         var api = app.MapGroup("").WithTags("Links (seed 002)").WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         api.MapPost("/generate-shortlink", GenerateShortLink).WithName("GenerateShortLink")
-            .WithSummary("生成通用短链 (seed 002 §3)").Accepts<ShortLinkRequest>("application/json")
+            .WithSummary("生成通用短链 (seed 002 §3)").Accepts<ShortLinkRequest>("application/json", "*/*")
             .Produces<ShortLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
         api.MapPost("/generate-miniprogram-link", GenerateMiniProgramLink).WithName("GenerateMiniProgramLink")
-            .WithSummary("生成小程序短链 mp://… (seed 002 §1)").Accepts<MiniProgramLinkRequest>("application/json")
+            .WithSummary("生成小程序短链 mp://… (seed 002 §1)").Accepts<MiniProgramLinkRequest>("application/json", "*/*")
             .Produces<MiniProgramLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
         api.MapPost("/decode-link", DecodeLink).WithName("DecodeLink")
-            .WithSummary("解码小程序短链 (seed 002 §2)").Accepts<DecodeLinkRequest>("application/json")
+            .WithSummary("解码小程序短链 (seed 002 §2)").Accepts<DecodeLinkRequest>("application/json", "*/*")
             .Produces<DecodeLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(404);
 
         var pub = app.MapGroup("").WithTags("Public links").AllowAnonymous();
