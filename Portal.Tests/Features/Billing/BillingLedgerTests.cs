@@ -118,6 +118,24 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task DebitAsync_SameRequestIdConcurrently_ExactlyOneDebit()
+    {
+        var user = await factory.CreateUserAsync(100);
+        var request = Request(user);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            try { return (await Ledger.DebitAsync(request)).Succeeded; }
+            catch (DbUpdateException) { return false; }
+        })));
+
+        Assert.Equal(1, attempts.Count(ok => ok));
+        Assert.Single(await factory.ChargesOfAsync(user.Id));
+        Assert.Equal((90L, 90L, 2), await factory.MoneyOfAsync(user.Id));
+        await factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
     public async Task SettleAsync_Pending_SucceedsOnceThenFalse()
     {
         var user = await factory.CreateUserAsync(100);

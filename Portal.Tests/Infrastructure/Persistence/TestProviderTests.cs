@@ -32,21 +32,28 @@ public sealed class TestProviderTests
     }
 
     [Fact]
-    public async Task Factory_PostgreSql_OwnDatabaseDroppedOnDispose()
+    public async Task Factory_OwnDatabase_RemovedOnDispose()
     {
-        if (PortalFactory.CurrentProvider() != DatabaseProvider.PostgreSql) return; // only meaningful on the PostgreSQL leg
-
-        string database;
+        var provider = PortalFactory.CurrentProvider();
+        string connectionString;
         using (var factory = new PortalFactory())
         {
             var user = await factory.CreateUserAsync(10);
             Assert.Equal((10L, 10L, 1), await factory.MoneyOfAsync(user.Id));
-            database = new NpgsqlConnectionStringBuilder(factory.ConnectionString).Database!;
-            Assert.StartsWith("portal_test_", database);
-            Assert.True(await DatabaseExistsAsync(database));
+            connectionString = factory.ConnectionString;
+            Assert.True(await ExistsAsync(provider, connectionString));
         }
 
-        Assert.False(await DatabaseExistsAsync(database));
+        Assert.False(await ExistsAsync(provider, connectionString));
+    }
+
+    private static async Task<bool> ExistsAsync(DatabaseProvider provider, string connectionString)
+    {
+        if (provider != DatabaseProvider.PostgreSql)
+            return File.Exists(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource);
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        Assert.StartsWith("portal_test_", database);
+        return await DatabaseExistsAsync(database);
     }
 
     private static async Task<bool> DatabaseExistsAsync(string name)
