@@ -56,6 +56,7 @@ app.MapStaticAssets();
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
+app.MapAdminEndpoints();
 app.MapPortalUiEndpoints();
 app.MapJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
