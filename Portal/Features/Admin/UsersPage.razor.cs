@@ -20,6 +20,7 @@ public sealed partial class UsersPage
     [Inject] private LedgerQueries Ledger { get; set; } = default!;
     [Inject] private UserManager<ApplicationUser> UserManager { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
@@ -61,6 +62,8 @@ public sealed partial class UsersPage
         var result = await dialog.Result;
         if (result is { Canceled: false })
         {
+            // An admin adjusting their own balance sees the app bar follow.
+            if (user.Id == adminId && result.Data is long balanceFen) Balance.Set(balanceFen);
             await table.ReloadServerData();
             stats = await Ledger.GetStatsAsync();
         }

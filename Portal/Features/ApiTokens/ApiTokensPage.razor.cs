@@ -50,9 +50,7 @@ public sealed partial class ApiTokensPage
         {
             issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDayUtc(expiresOn));
             Snackbar.Add(L["Token created. Copy it now."], Severity.Success);
-            name = null;
-            expiresOn = null;
-            await form.ResetValidationAsync();
+            await form.ResetAsync();
             await ReloadAsync();
         }
         catch (ArgumentException)

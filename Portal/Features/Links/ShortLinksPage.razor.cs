@@ -78,8 +78,7 @@ public sealed partial class ShortLinksPage
             {
                 case BilledStatus.Succeeded:
                     created = result.Value;
-                    longUrl = null;
-                    await form.ResetValidationAsync();
+                    await form.ResetAsync();
                     Snackbar.Add(L["Short link created"], Severity.Success);
                     await table.ReloadServerData();
                     break;
