@@ -6,7 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
+using Microsoft.AspNetCore.Identity;
 using Portal.Components.Shared;
+using Portal.Features.Accounts;
+using Portal.Features.Admin;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
@@ -51,15 +54,26 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<ApiTokenService>();
         UseAppService<LinkService>();
         UseAppService<LinkCommands>();
+        UseAppService<RedemptionCodeService>();
+        UseAppService<AdminUserQueries>();
+        UseAppService<UserManager<ApplicationUser>>();
         return Task.CompletedTask;
     }
 
     /// <summary>Creates a user with <paramref name="balanceFen"/> and signs them in for the components.</summary>
-    protected async Task<TestUser> SignInAsync(long balanceFen = 0)
+    /// <param name="balanceFen">Starting balance in fen.</param>
+    /// <param name="role">An extra role, e.g. <c>Admin</c>.</param>
+    protected async Task<TestUser> SignInAsync(long balanceFen = 0, string? role = null)
     {
-        User = await Factory.CreateUserAsync(balanceFen);
+        User = await Factory.CreateUserAsync(balanceFen, role: role);
         var auth = Ctx.AddAuthorization();
         auth.SetAuthorized(User.Email);
+        if (role is not null)
+        {
+            auth.SetRoles(role);
+            if (role == Roles.Admin) auth.SetPolicies(AuthorizationPolicies.Admin);
+        }
+        // Last: bUnit rebuilds the principal on every Set… call, and the pages need the NameIdentifier claim.
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, User.Id), new Claim(ClaimTypes.Name, User.Email));
         return User;
     }
@@ -73,12 +87,15 @@ public abstract class PortalComponentTest : IAsyncLifetime
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
     }
 
+    /// <summary>Everything the last <see cref="RenderPage{TPage}"/> rendered, including dialogs and snackbars.</summary>
+    protected IRenderedComponent<Bunit.Rendering.ContainerFragment> Host { get; private set; } = default!;
+
     /// <summary>Renders <typeparamref name="TPage"/> after the MudBlazor providers that popovers, dialogs and snackbars need.</summary>
     protected IRenderedComponent<TPage> RenderPage<TPage>() where TPage : IComponent
     {
         // Resolving the renderer freezes the service collection, so this comes after every registration.
         Ctx.SetRendererInfo(new RendererInfo("Server", true));
-        var host = Ctx.Render(builder =>
+        Host = Ctx.Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();
@@ -89,7 +106,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
             builder.OpenComponent<TPage>(3);
             builder.CloseComponent();
         });
-        return host.FindComponent<TPage>();
+        return Host.FindComponent<TPage>();
     }
 
     /// <summary>The button whose text contains <paramref name="text"/> (re-found on every call).</summary>
