@@ -51,12 +51,11 @@ public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = time.GetUtcNow().AddDays(-1);
         var users = await db.Users.CountAsync(ct);
-        // Summed client-side: SQLite cannot SUM a long column through EF's translation of every provider alike, and
-        // the account count is small.
-        var balances = await db.Accounts.AsNoTracking().Select(a => a.BalanceFen).ToListAsync(ct);
-        var recent = await db.Charges.AsNoTracking().Where(c => c.CreatedAt >= since).Select(c => new { c.Status, c.PriceFen }).ToListAsync(ct);
+        var totalBalance = await db.Accounts.SumAsync(a => a.BalanceFen, ct);
+        var recent = db.Charges.Where(c => c.CreatedAt >= since);
+        var recentCount = await recent.CountAsync(ct);
+        var revenue = await recent.Where(c => c.Status == ChargeStatus.Succeeded).SumAsync(c => c.PriceFen, ct);
         var pending = await db.Charges.CountAsync(c => c.Status == ChargeStatus.Pending, ct);
-        return new BillingStats(users, balances.Sum(), recent.Count,
-            recent.Where(c => c.Status == ChargeStatus.Succeeded).Sum(c => c.PriceFen), pending);
+        return new BillingStats(users, totalBalance, recentCount, revenue, pending);
     }
 }
