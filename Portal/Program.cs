@@ -65,6 +65,7 @@ app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
+app.MapAdminEndpoints();
 app.MapPortalUiEndpoints();
 app.MapJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -2,6 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Components.Shared;
+using Portal.Features.Admin;
+using Portal.Features.Billing;
 
 namespace Portal.Components;
 
@@ -20,7 +23,12 @@ public static class PortalUi
             c.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
             c.SnackbarConfiguration.VisibleStateDuration = 4000;
         });
+        // Resources are embedded under their marker class's full name (Portal.Resources.SharedResource), so no ResourcesPath.
         services.AddLocalization();
+        services.AddScoped<BalanceState>();
+        // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
+        services.AddSingleton<LedgerQueries>();
+        services.AddSingleton<AdminUserQueries>();
         return services;
     }
 

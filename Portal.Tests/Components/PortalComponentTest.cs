@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using Microsoft.AspNetCore.Identity;
+using Portal.Components.Shared;
+using Portal.Features.Accounts;
+using Portal.Features.Admin;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Features.Links;
+using Portal.Infrastructure;
+using Portal.Tests.TestInfrastructure;
+
+namespace Portal.Tests.Components;
+
+/// <summary>
+/// Base of the bUnit tests: a <see cref="BunitContext"/> with MudBlazor services, loose JS interop, test
+/// authorization and an interactive-server renderer, wired to the REAL feature services of a <see cref="PortalFactory"/>
+/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/> (MudBlazor's popover service is
+/// async-disposable only, so deriving from <see cref="BunitContext"/> breaks xunit v2's synchronous dispose).
+/// </summary>
+public abstract class PortalComponentTest : IAsyncLifetime
+{
+    private AsyncServiceScope _appScope;
+
+    /// <summary>The app whose services the components use.</summary>
+    protected PortalFactory Factory { get; } = new();
+
+    /// <summary>The bUnit context.</summary>
+    protected BunitContext Ctx { get; } = new();
+
+    /// <summary>The signed-in test user (see <see cref="SignInAsync"/>).</summary>
+    protected TestUser User { get; private set; } = default!;
+
+    /// <inheritdoc />
+    public Task InitializeAsync()
+    {
+        _appScope = Factory.Services.CreateAsyncScope();
+        Ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        Ctx.Services.AddMudServices();
+        Ctx.Services.AddLocalization();
+        Ctx.Services.AddScoped<BalanceState>();
+        // Real services of the app: singletons as they are, scoped ones from one app scope for the whole test.
+        UseAppService<TimeProvider>();
+        UseAppService<IOptions<PortalOptions>>();
+        UseAppService<PublicUrls>();
+        UseAppService<BillingLedger>();
+        UseAppService<LedgerQueries>();
+        UseAppService<ApiTokenService>();
+        UseAppService<LinkService>();
+        UseAppService<LinkCommands>();
+        UseAppService<RedemptionCodeService>();
+        UseAppService<AdminUserQueries>();
+        UseAppService<UserManager<ApplicationUser>>();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Creates a user with <paramref name="balanceFen"/> and signs them in for the components.</summary>
+    /// <param name="balanceFen">Starting balance in fen.</param>
+    /// <param name="role">An extra role, e.g. <c>Admin</c>.</param>
+    protected async Task<TestUser> SignInAsync(long balanceFen = 0, string? role = null)
+    {
+        User = await Factory.CreateUserAsync(balanceFen, role: role);
+        var auth = Ctx.AddAuthorization();
+        auth.SetAuthorized(User.Email);
+        if (role is not null)
+        {
+            auth.SetRoles(role);
+            if (role == Roles.Admin) auth.SetPolicies(AuthorizationPolicies.Admin);
+        }
+        // Last: bUnit rebuilds the principal on every Set… call, and the pages need the NameIdentifier claim.
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, User.Id), new Claim(ClaimTypes.Name, User.Email));
+        return User;
+    }
+
+    /// <summary>
+    /// Sets the UI culture for the rest of the test (it flows into the renderer through the execution context).
+    /// </summary>
+    protected static void UseCulture(string name)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(name);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(name);
+    }
+
+    /// <summary>Everything the last <see cref="RenderPage{TPage}"/> rendered, including dialogs and snackbars.</summary>
+    protected IRenderedComponent<Bunit.Rendering.ContainerFragment> Host { get; private set; } = default!;
+
+    /// <summary>Renders <typeparamref name="TPage"/> after the MudBlazor providers that popovers, dialogs and snackbars need.</summary>
+    protected IRenderedComponent<TPage> RenderPage<TPage>() where TPage : IComponent
+    {
+        // Resolving the renderer freezes the service collection, so this comes after every registration.
+        Ctx.SetRendererInfo(new RendererInfo("Server", true));
+        Host = Ctx.Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<MudSnackbarProvider>(2);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(3);
+            builder.CloseComponent();
+        });
+        return Host.FindComponent<TPage>();
+    }
+
+    /// <summary>The button whose text contains <paramref name="text"/> (re-found on every call).</summary>
+    protected static AngleSharp.Dom.IElement Button<T>(IRenderedComponent<T> cut, string text) where T : IComponent =>
+        cut.FindAll("button").First(b => b.TextContent.Contains(text, StringComparison.Ordinal));
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await Ctx.DisposeAsync();
+        await _appScope.DisposeAsync();
+        Factory.Dispose();
+    }
+
+    private void UseAppService<T>() where T : class
+    {
+        var scope = _appScope;
+        Ctx.Services.AddSingleton(_ => scope.ServiceProvider.GetRequiredService<T>());
+    }
+}

@@ -1,0 +1,74 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Links;
+
+namespace Portal.Tests.Components;
+
+public sealed class ShortLinksPageTests : PortalComponentTest
+{
+    [Theory]
+    [InlineData("javascript:alert(1)", "Enter a complete http or https address")]
+    [InlineData("ftp://example.com/file", "Only http and https addresses can be shortened")]
+    [InlineData("not a url", "Enter a complete http or https address")]
+    [InlineData("http://localhost/s/abcdefg", "A short link of this site cannot be shortened again")]
+    public async Task Type_BadUrl_ShowsValidationErrorAndDoesNotBill(string url, string expectedError)
+    {
+        UseCulture("en");
+        await SignInAsync(balanceFen: 100);
+        var cut = RenderPage<ShortLinksPage>();
+
+        cut.Find("input[data-testid=long-url]").Input(url);
+
+        cut.WaitForAssertion(() => Assert.Contains(expectedError, cut.Markup));
+        Assert.True(Button(cut, "Shorten").HasAttribute("disabled"));
+        var (balance, ledgerSum, entries) = await Factory.MoneyOfAsync(User.Id);
+        Assert.Equal(100, balance);
+        Assert.Equal(100, ledgerSum);
+        Assert.Equal(1, entries);
+        await using var db = await Factory.DbAsync();
+        Assert.False(await db.Charges.AnyAsync(c => c.UserId == User.Id));
+        Assert.False(await db.ShortLinks.AnyAsync(l => l.UserId == User.Id));
+    }
+
+    [Fact]
+    public async Task Submit_ValidUrl_ShowsShortUrlAndNewBalance()
+    {
+        UseCulture("en");
+        await SignInAsync(balanceFen: 100);
+        var cut = RenderPage<ShortLinksPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No short links yet", cut.Markup));
+
+        cut.Find("input[data-testid=long-url]").Input("https://example.com/a/long/path?x=1");
+        cut.WaitForAssertion(() => Assert.False(Button(cut, "Shorten").HasAttribute("disabled")));
+        Button(cut, "Shorten").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=short-url]")));
+        await using var db = await Factory.DbAsync();
+        var link = await db.ShortLinks.SingleAsync(l => l.UserId == User.Id);
+        Assert.Equal("https://example.com/a/long/path?x=1", link.LongUrl);
+        Assert.Equal($"http://localhost/s/{link.Code}", cut.Find("[data-testid=short-url]").TextContent.Trim());
+        Assert.Equal("¥0.90", cut.Find("[data-testid=new-balance]").TextContent);
+        Assert.Equal(90, (await Factory.MoneyOfAsync(User.Id)).Balance);
+        // The list below shows the new link without a reload.
+        cut.WaitForAssertion(() => Assert.Contains($"/s/{link.Code}", cut.Find("[data-testid=short-link-table]").TextContent));
+        await Factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Submit_BalanceBelowPrice_ShowsTopUpHintAndCreatesNothing()
+    {
+        UseCulture("en");
+        await SignInAsync(balanceFen: 0);
+        var cut = RenderPage<ShortLinksPage>();
+
+        cut.Find("input[data-testid=long-url]").Input("https://example.com/");
+        cut.WaitForAssertion(() => Assert.False(Button(cut, "Shorten").HasAttribute("disabled")));
+        Button(cut, "Shorten").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=insufficient-funds]")));
+        Assert.NotNull(cut.Find("[data-testid=insufficient-funds] a[href=topup]"));
+        Assert.Empty(cut.FindAll("[data-testid=short-url]"));
+        await using var db = await Factory.DbAsync();
+        Assert.False(await db.ShortLinks.AnyAsync(l => l.UserId == User.Id));
+    }
+}

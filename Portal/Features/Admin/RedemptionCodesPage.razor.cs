@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
+using Portal.Components.Shared;
+using Portal.Features.Billing;
+using Portal.Resources;
+
+namespace Portal.Features.Admin;
+
+/// <summary>
+/// <c>/admin/codes</c>: creates batches of redemption codes (<see cref="RedemptionCodeService.CreateBatchAsync"/>), shows the
+/// new codes once with copy-all and CSV download, and lists batches with how many codes were redeemed.
+/// </summary>
+public sealed partial class RedemptionCodesPage
+{
+    [Inject] private RedemptionCodeService Codes { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private MudForm form = default!;
+    private MudTable<RedemptionBatchSummary> table = default!;
+    private bool isValid;
+    private bool busy;
+    private string? amount;
+    private int count = 10;
+    private DateTime? expiresOn;
+    private IReadOnlyList<string>? createdCodes;
+    private long createdAmountFen;
+    private Guid createdBatchId;
+
+    private static string CsvUrl(Guid batchId) => $"admin/codes/{batchId}.csv";
+
+    private string? ValidateAmount(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (!Money.TryParse(value, out var fen) || fen <= 0 || fen > Money.MaxAmountFen)
+            return L["A positive amount with at most two decimals, e.g. 50 or 9.90"];
+        return null;
+    }
+
+    private string? ValidateCount(int value) =>
+        value is < 1 or > RedemptionCodeService.MaxBatchCount ? L["Between 1 and {0}", RedemptionCodeService.MaxBatchCount].Value : null;
+
+    private async Task CreateAsync()
+    {
+        await form.ValidateAsync();
+        if (!form.IsValid || busy || !Money.TryParse(amount, out var fen)) return;
+        busy = true;
+        try
+        {
+            var adminId = (await AuthState).User.UserId();
+            var (batch, codes) = await Codes.CreateBatchAsync(adminId, fen, count, UiFormat.EndOfDayUtc(expiresOn));
+            createdCodes = codes.Select(c => c.Code).ToList();
+            createdAmountFen = batch.AmountFen;
+            createdBatchId = batch.Id;
+            Snackbar.Add(L["{0} codes created", codes.Count], Severity.Success);
+            await table.ReloadServerData();
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            Snackbar.Add(L["Check the amount, the count and the expiry date."], Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private async Task<TableData<RedemptionBatchSummary>> LoadAsync(TableState state, CancellationToken ct)
+    {
+        var (items, total) = await Codes.ListBatchesAsync(state.Page * state.PageSize, state.PageSize, ct);
+        return new TableData<RedemptionBatchSummary> { Items = items, TotalItems = total };
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
+using Portal.Components.Shared;
+using Portal.Features.Accounts;
+using Portal.Features.Billing;
+using Portal.Resources;
+
+namespace Portal.Features.Admin;
+
+/// <summary>
+/// <c>/admin/users</c>: find users by e-mail, see balances, lock/unlock sign-in (and API tokens, which refuse locked
+/// owners), and adjust balances with a reason through <see cref="BillingLedger.AdjustAsync"/>.
+/// </summary>
+public sealed partial class UsersPage
+{
+    [Inject] private AdminUserQueries Users { get; set; } = default!;
+    [Inject] private LedgerQueries Ledger { get; set; } = default!;
+    [Inject] private UserManager<ApplicationUser> UserManager { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private BalanceState Balance { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private MudTable<AdminUserRow> table = default!;
+    private string? search;
+    private string adminId = "";
+    private BillingStats? stats;
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync()
+    {
+        adminId = (await AuthState).User.UserId();
+        stats = await Ledger.GetStatsAsync();
+    }
+
+    private async Task OnSearchAsync(string? value)
+    {
+        search = value;
+        await table.ReloadServerData();
+    }
+
+    private async Task<TableData<AdminUserRow>> LoadAsync(TableState state, CancellationToken ct)
+    {
+        var (items, total) = await Users.ListAsync(search, state.Page * state.PageSize, state.PageSize, ct);
+        return new TableData<AdminUserRow> { Items = items, TotalItems = total };
+    }
+
+    private async Task AdjustAsync(AdminUserRow user)
+    {
+        var parameters = new DialogParameters<AdjustBalanceDialog>
+        {
+            { d => d.AdminUserId, adminId },
+            { d => d.User, user },
+        };
+        var dialog = await Dialogs.ShowAsync<AdjustBalanceDialog>(L["Adjust balance"], parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            // An admin adjusting their own balance sees the app bar follow.
+            if (user.Id == adminId && result.Data is long balanceFen) Balance.Set(balanceFen);
+            await table.ReloadServerData();
+            stats = await Ledger.GetStatsAsync();
+        }
+    }
+
+    private async Task SetLockAsync(AdminUserRow row, bool locked)
+    {
+        if (locked)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync(L["Lock user?"],
+                L["{0} will be unable to sign in, and their API tokens will be refused, until unlocked.", row.Email],
+                yesText: L["Lock"], cancelText: L["Cancel"]);
+            if (confirmed != true) return;
+        }
+        var user = await UserManager.FindByIdAsync(row.Id);
+        if (user is null)
+        {
+            Snackbar.Add(L["User not found"], Severity.Error);
+            return;
+        }
+        // Locking needs lockout enabled on the user (it is for new users; older rows may lack it).
+        if (locked) await UserManager.SetLockoutEnabledAsync(user, true);
+        var result = await UserManager.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+        if (result.Succeeded && !locked) await UserManager.ResetAccessFailedCountAsync(user);
+        if (result.Succeeded && locked) await UserManager.UpdateSecurityStampAsync(user);
+        Snackbar.Add(result.Succeeded ? L[locked ? "User locked" : "User unlocked"] : L["The change failed"],
+            result.Succeeded ? Severity.Success : Severity.Error);
+        await table.ReloadServerData();
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Localization;
+using MudBlazor;
+using Portal.Components.Shared;
+using Portal.Resources;
+
+namespace Portal.Features.ApiTokens;
+
+/// <summary>
+/// <c>/tokens</c>: issue, list and revoke API tokens. A new token's secret lives only in this component's memory
+/// until the user dismisses it (or leaves the page); the list shows <c>prefix…last4</c> only.
+/// </summary>
+public sealed partial class ApiTokensPage
+{
+    [Inject] private ApiTokenService Tokens { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private MudForm form = default!;
+    private bool isValid;
+    private bool busy;
+    private string? name;
+    private DateTime? expiresOn;
+    private IssuedApiToken? issued;
+    private IReadOnlyList<ApiTokenSummary>? tokens;
+    private string userId = "";
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync()
+    {
+        userId = (await AuthState).User.UserId();
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync() => tokens = await Tokens.ListAsync(userId);
+
+    private string? ValidateName(string? value) =>
+        (value?.Trim().Length ?? 0) > ApiTokenService.MaxNameLength ? L["At most {0} characters", ApiTokenService.MaxNameLength].Value : null;
+
+    private async Task CreateAsync()
+    {
+        await form.ValidateAsync();
+        if (!form.IsValid || busy) return;
+        busy = true;
+        try
+        {
+            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDayUtc(expiresOn));
+            Snackbar.Add(L["Token created. Copy it now."], Severity.Success);
+            await form.ResetAsync();
+            await ReloadAsync();
+        }
+        catch (ArgumentException)
+        {
+            Snackbar.Add(L["Check the name and the expiry date (it must be in the future)."], Severity.Error);
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private void DismissSecret() => issued = null;
+
+    private async Task RevokeAsync(ApiTokenSummary token)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            L["Revoke token?"], L["Calls that use \"{0}\" ({1}) will be refused from now on. This cannot be undone.", token.Name, token.Display],
+            yesText: L["Revoke"], cancelText: L["Cancel"]);
+        if (confirmed != true) return;
+        if (await Tokens.RevokeAsync(userId, token.Id)) Snackbar.Add(L["Token revoked"], Severity.Success);
+        else Snackbar.Add(L["Token not found"], Severity.Error);
+        if (issued?.Token.Id == token.Id) issued = null;
+        await ReloadAsync();
+    }
+
+    private string Status(ApiTokenSummary t) =>
+        t.RevokedAt is not null ? "Revoked" : t.ExpiresAt is { } e && e <= Time.GetUtcNow() ? "Expired" : "Active";
+
+    private Color StatusColor(ApiTokenSummary t) => Status(t) switch
+    {
+        "Active" => Color.Success,
+        "Revoked" => Color.Error,
+        _ => Color.Default,
+    };
+}

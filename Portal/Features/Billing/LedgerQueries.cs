@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Features.Billing;
+
+/// <summary>A ledger entry as the portal lists it.</summary>
+public sealed record LedgerEntryRow(Guid Id, DateTimeOffset CreatedAt, LedgerEntryKind Kind, long AmountFen, long BalanceAfterFen, string? Description, string? RequestId);
+
+/// <summary>A charge (one billable call) as the portal lists it.</summary>
+public sealed record ChargeRow(Guid Id, DateTimeOffset CreatedAt, string Product, long PriceFen, ChargeStatus Status, string RequestId, bool ViaApi, string? FailureReason);
+
+/// <summary>Totals for the admin overview.</summary>
+/// <param name="Users">Registered users.</param>
+/// <param name="TotalBalanceFen">Sum of all balances, in fen.</param>
+/// <param name="ChargesLast24h">Charges created in the last 24 hours (any status).</param>
+/// <param name="RevenueLast24hFen">Fen of succeeded charges created in the last 24 hours.</param>
+/// <param name="PendingCharges">Charges still Pending (the reconciler refunds stale ones).</param>
+public sealed record BillingStats(int Users, long TotalBalanceFen, int ChargesLast24h, long RevenueLast24hFen, int PendingCharges);
+
+/// <summary>
+/// Read-only queries over the ledger for the portal's pages (lists, dashboard, admin overview). Writes are
+/// <see cref="BillingLedger"/>'s alone.
+/// </summary>
+public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>One page of <paramref name="userId"/>'s ledger entries, newest first, and their total count.</summary>
+    public async Task<(IReadOnlyList<LedgerEntryRow> Items, int Total)> ListEntriesAsync(string userId, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.LedgerEntries.AsNoTracking().Where(e => e.UserId == userId);
+        var items = await q.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Skip(skip).Take(take)
+            .Select(e => new LedgerEntryRow(e.Id, e.CreatedAt, e.Kind, e.AmountFen, e.BalanceAfterFen, e.Description, e.RequestId))
+            .ToListAsync(ct);
+        return (items, await q.CountAsync(ct));
+    }
+
+    /// <summary>One page of <paramref name="userId"/>'s charges (billable calls), newest first, and their total count.</summary>
+    public async Task<(IReadOnlyList<ChargeRow> Items, int Total)> ListChargesAsync(string userId, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.Charges.AsNoTracking().Where(c => c.UserId == userId);
+        var items = await q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Skip(skip).Take(take)
+            .Select(c => new ChargeRow(c.Id, c.CreatedAt, c.Product, c.PriceFen, c.Status, c.RequestId, c.ApiTokenId != null, c.FailureReason))
+            .ToListAsync(ct);
+        return (items, await q.CountAsync(ct));
+    }
+
+    /// <summary>Overall figures for admins.</summary>
+    public async Task<BillingStats> GetStatsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = time.GetUtcNow().AddDays(-1);
+        var users = await db.Users.CountAsync(ct);
+        var totalBalance = await db.Accounts.SumAsync(a => a.BalanceFen, ct);
+        var recent = db.Charges.Where(c => c.CreatedAt >= since);
+        var recentCount = await recent.CountAsync(ct);
+        var revenue = await recent.Where(c => c.Status == ChargeStatus.Succeeded).SumAsync(c => c.PriceFen, ct);
+        var pending = await db.Charges.CountAsync(c => c.Status == ChargeStatus.Pending, ct);
+        return new BillingStats(users, totalBalance, recentCount, revenue, pending);
+    }
+}
