@@ -1,0 +1,72 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2E.Pages;
+
+/// <summary>Page objects over role/label locators. The UI runs in English for stable names (<c>/culture/set</c>).</summary>
+public sealed class PortalPages(IPage page, string baseUrl)
+{
+    /// <summary>The underlying page.</summary>
+    public IPage Page => page;
+
+    /// <summary>Switches the UI language to English for this browser context.</summary>
+    public Task UseEnglishAsync() => page.GotoAsync($"{baseUrl}/culture/set?culture=en&redirectUri=/");
+
+    /// <summary>Registers (the template's static Identity page); no e-mail server, so the user is signed in.</summary>
+    public async Task RegisterAsync(string email, string password)
+    {
+        await page.GotoAsync($"{baseUrl}/Account/Register");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByLabel("Confirm Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Register"));
+    }
+
+    /// <summary>Signs in through the Identity login page.</summary>
+    public async Task LogInAsync(string email, string password)
+    {
+        await page.GotoAsync($"{baseUrl}/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+    }
+
+    /// <summary>Opens an interactive page and waits until its circuit is live (buttons work).</summary>
+    public async Task OpenAsync(string path)
+    {
+        await page.GotoAsync(baseUrl + path);
+        await page.Locator("[data-testid=interactive-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>As an admin: credits <paramref name="email"/> by <paramref name="amount"/> yuan on the Users page.</summary>
+    public async Task AdminCreditAsync(string email, string amount, string reason)
+    {
+        await OpenAsync("/admin/users");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = email });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Adjust balance" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Amount in yuan (negative to debit)").FillAsync(amount);
+        await dialog.GetByLabel("Reason").FillAsync(reason);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Assertions.Expect(row.Locator("[data-testid=user-balance]")).ToContainTextAsync(amount);
+    }
+
+    /// <summary>Creates an API token on the tokens page and returns the secret shown once.</summary>
+    public async Task<string> CreateTokenAsync(string name)
+    {
+        await OpenAsync("/tokens");
+        await page.GetByLabel("Name").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        var secret = page.GetByLabel("New token");
+        await Assertions.Expect(secret).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^wxp_"));
+        return await secret.InputValueAsync();
+    }
+
+    /// <summary>The balance shown on the dashboard.</summary>
+    public async Task<ILocator> DashboardBalanceAsync()
+    {
+        await OpenAsync("/");
+        return page.Locator("[data-testid=dashboard-balance]");
+    }
+}
