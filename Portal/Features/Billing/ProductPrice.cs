@@ -27,6 +27,9 @@ public static class BillableProducts
     /// <summary>POST /decode-link (seed 002 §2).</summary>
     public const string MiniProgramLinkDecode = "mplink.decode";
 
+    /// <summary>Every mini-program code generation, cache hits included (seeds 000, 001, 003 qrcode/unlimited).</summary>
+    public const string QrCodeGenerate = "qrcode.generate";
+
     /// <summary>Default price for every product: 10 fen = 0.10.</summary>
     public const long DefaultPriceFen = 10;
 
@@ -36,5 +39,6 @@ public static class BillableProducts
         (ShortLinkCreate, DefaultPriceFen),
         (MiniProgramLinkCreate, DefaultPriceFen),
         (MiniProgramLinkDecode, DefaultPriceFen),
+        (QrCodeGenerate, DefaultPriceFen),
     ];
 }
