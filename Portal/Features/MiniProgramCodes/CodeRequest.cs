@@ -78,6 +78,20 @@ public sealed record CodeRequest(
     public string Page => PageOrPath.Split('?', 2)[0];
 }
 
+/// <summary>Outcome of <see cref="CodeRequestRules.Normalise"/>.</summary>
+/// <param name="Request">The normalised request, or null when invalid.</param>
+/// <param name="Error">Why it is invalid (Chinese), or null.</param>
+/// <param name="ErrCode">The WeChat errcode WeChat would answer for this mistake (seed 003 reports it as <c>code</c>); 0 when valid.</param>
+public sealed record CodeValidation(CodeRequest? Request, string? Error, int ErrCode)
+{
+    /// <summary>Deconstructs into request and error.</summary>
+    public void Deconstruct(out CodeRequest? request, out string? error)
+    {
+        request = Request;
+        error = Error;
+    }
+}
+
 /// <summary>
 /// WeChat's rules for code requests, checked before any debit (WECHAT.md §5.1 and §9.2 item 7; seed 001 注意事项;
 /// seed 004 for <c>scancode_time</c> / 85096), the mapping of seed 000's <c>type</c>, and the JSON body per interface.
@@ -190,18 +204,19 @@ public static class CodeRequestRules
 
     /// <summary>
     /// Validates and normalises <paramref name="input"/>. Returns the request, or an error message (Chinese) saying
-    /// which rule failed; an error here means nothing is debited.
+    /// which rule failed with the WeChat errcode WeChat itself would have answered (40169/40129 scene, 85096 reserved
+    /// parameter, 40159 path, 40097 other arguments); an error here means nothing is debited.
     /// </summary>
-    public static (CodeRequest? Request, string? Error) Normalise(CodeRequestInput input)
+    public static CodeValidation Normalise(CodeRequestInput input)
     {
         var width = input.Width ?? DefaultWidth;
-        if (ValidateWidth(width) is { } widthError) return (null, widthError);
+        if (ValidateWidth(width) is { } widthError) return Invalid(widthError, InvalidArgs);
 
         var env = string.IsNullOrWhiteSpace(input.EnvVersion) ? EnvVersions[0] : input.EnvVersion.Trim();
-        if (!EnvVersions.Contains(env)) return (null, "env_version 只能是 release、trial 或 develop");
+        if (!EnvVersions.Contains(env)) return Invalid("env_version 只能是 release、trial 或 develop", InvalidArgs);
 
         var color = input.LineColor ?? LineColor.Black;
-        if (!IsChannel(color.R) || !IsChannel(color.G) || !IsChannel(color.B)) return (null, "line_color 的 r、g、b 必须是 0–255 的整数");
+        if (!IsChannel(color.R) || !IsChannel(color.G) || !IsChannel(color.B)) return Invalid("line_color 的 r、g、b 必须是 0–255 的整数", InvalidArgs);
 
         var autoColor = input.AutoColor ?? false;
         var hyaline = input.IsHyaline ?? false;
@@ -213,22 +228,22 @@ public static class CodeRequestRules
             case CodeKind.WxaCodeUnlimited:
             {
                 var scene = input.Scene ?? "";
-                if (ValidateScene(scene) is { } sceneError) return (null, sceneError);
-                if (ValidatePage(pageOrPath) is { } pageError) return (null, pageError);
+                if (ValidateScene(scene) is { } sceneError) return Invalid(sceneError, SceneErrCode(scene));
+                if (ValidatePage(pageOrPath) is { } pageError) return Invalid(pageError, InvalidArgs);
                 // Unreleased versions have no released pages to check against (WECHAT.md §9.2 item 7).
                 var checkPath = input.CheckPath ?? env == "release";
-                if (checkPath && env != "release") return (null, "env_version 为 trial 或 develop 时 check_path 必须为 false");
-                return (new CodeRequest(input.Kind, pageOrPath, scene, width, autoColor, color, hyaline, env, checkPath), null);
+                if (checkPath && env != "release") return Invalid("env_version 为 trial 或 develop 时 check_path 必须为 false", InvalidArgs);
+                return Valid(new CodeRequest(input.Kind, pageOrPath, scene, width, autoColor, color, hyaline, env, checkPath));
             }
             case CodeKind.WxaCode:
-                if (ValidatePath(input.Kind, pageOrPath) is { } pathError) return (null, pathError);
-                return (new CodeRequest(input.Kind, pageOrPath, null, width, autoColor, color, hyaline, env, true), null);
+                if (ValidatePath(input.Kind, pageOrPath) is { } pathError) return Invalid(pathError, PathErrCode(pageOrPath));
+                return Valid(new CodeRequest(input.Kind, pageOrPath, null, width, autoColor, color, hyaline, env, true));
             case CodeKind.WxaQrCode:
-                if (ValidatePath(input.Kind, pageOrPath) is { } qrPathError) return (null, qrPathError);
+                if (ValidatePath(input.Kind, pageOrPath) is { } qrPathError) return Invalid(qrPathError, PathErrCode(pageOrPath));
                 // createwxaqrcode takes path and width only (D-QRC).
-                return (new CodeRequest(input.Kind, pageOrPath, null, width, false, LineColor.Black, false, EnvVersions[0], true), null);
+                return Valid(new CodeRequest(input.Kind, pageOrPath, null, width, false, LineColor.Black, false, EnvVersions[0], true));
             default:
-                return (null, "不支持的小程序码类型");
+                return Invalid("不支持的小程序码类型", InvalidArgs);
         }
     }
 
@@ -285,6 +300,20 @@ public static class CodeRequestRules
         var safe = new string(chars).Trim('.');
         return safe.Length == 0 ? "code" : safe;
     }
+
+    private const int InvalidArgs = 40097;
+
+    private static CodeValidation Valid(CodeRequest request) => new(request, null, 0);
+
+    private static CodeValidation Invalid(string message, int errCode) => new(null, message, errCode);
+
+    private static int SceneErrCode(string scene) =>
+        string.IsNullOrEmpty(scene) || scene.Length > MaxSceneLength ? 40169
+        : HasReservedParameter(scene) && scene.All(IsSceneCharacter) ? 85096
+        : 40129;
+
+    private static int PathErrCode(string path) =>
+        path.IndexOf('?') is var q and >= 0 && HasReservedParameter(path[(q + 1)..]) && !path.StartsWith('/') ? 85096 : 40159;
 
     private const string ReservedMessage = "scancode_time 为系统保留参数，不允许配置（85096）";
 

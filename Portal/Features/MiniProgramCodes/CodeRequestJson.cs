@@ -35,6 +35,15 @@ public static class CodeRequestJson
         if (string.IsNullOrEmpty(scene)) return (null, "scene参数不能为空");
         var (page, pageError) = ApiJson.OptionalString(body, "page");
         if (pageError is not null) return (null, pageError);
+        return ReadOptions(body, names, CodeKind.WxaCodeUnlimited, string.IsNullOrEmpty(page) ? defaultPage : page, scene);
+    }
+
+    /// <summary>
+    /// Reads the optional drawing options <c>width, auto_color, line_color, is_hyaline, env_version, check_path</c> (in
+    /// the given naming) around an already read interface, page-or-path and scene.
+    /// </summary>
+    public static (CodeRequestInput? Input, string? Error) ReadOptions(JsonElement body, FieldNames names, CodeKind kind, string? pageOrPath, string? scene)
+    {
         var (width, widthError) = OptionalInt(body, "width");
         if (widthError is not null) return (null, widthError);
         var (autoColor, autoError) = OptionalBool(body, names.AutoColor);
@@ -47,8 +56,7 @@ public static class CodeRequestJson
         if (envError is not null) return (null, envError);
         var (checkPath, checkError) = OptionalBool(body, names.CheckPath);
         if (checkError is not null) return (null, checkError);
-        return (new CodeRequestInput(CodeKind.WxaCodeUnlimited, string.IsNullOrEmpty(page) ? defaultPage : page, scene,
-            width, autoColor, lineColor, hyaline, env, checkPath), null);
+        return (new CodeRequestInput(kind, pageOrPath, scene, width, autoColor, lineColor, hyaline, env, checkPath), null);
     }
 
     /// <summary>An optional integer field: null when absent or null; an error for non-integers or other types.</summary>
