@@ -6,6 +6,7 @@ using Portal.Features.Admin;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
+using Portal.Features.WeChat;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.BackgroundJobs;
@@ -34,6 +35,7 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicies.Admin
 builder.Services.AddBilling(builder.Configuration);
 builder.Services.AddApiTokens();
 builder.Services.AddLinks();
+builder.Services.AddWeChat(builder.Configuration);
 builder.Services.AddBackgroundJobs(builder.Configuration, provider);
 builder.Services.AddPortalUi();
 builder.Services.AddOpenApi();

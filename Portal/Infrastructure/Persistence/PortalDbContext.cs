@@ -6,6 +6,7 @@ using Portal.Features.Accounts;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
+using Portal.Features.WeChat;
 
 namespace Portal.Infrastructure.Persistence;
 
@@ -25,6 +26,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
+    public DbSet<MiniProgramApp> MiniProgramApps => Set<MiniProgramApp>();
+    public DbSet<WeChatTokenState> WeChatAccessTokens => Set<WeChatTokenState>();
+    public DbSet<WeChatSession> WeChatSessions => Set<WeChatSession>();
 
     /// <summary>ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -41,6 +45,9 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ApiTokenConfiguration());
         builder.ApplyConfiguration(new ShortLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
+        builder.ApplyConfiguration(new MiniProgramAppConfiguration());
+        builder.ApplyConfiguration(new WeChatTokenStateConfiguration());
+        builder.ApplyConfiguration(new WeChatSessionConfiguration());
     }
 }
 
