@@ -471,62 +471,103 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
-    CREATE TABLE "MiniProgramCodeImages" (
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE TABLE "MiniProgramApps" (
         "Id" uuid NOT NULL,
         "UserId" character varying(450) NOT NULL,
         "AppId" character varying(32) NOT NULL,
-        "Kind" character varying(24) NOT NULL,
-        "RequestHash" character(64) NOT NULL,
-        "PublicId" character varying(32) NOT NULL,
-        "Bytes" bytea NOT NULL,
-        "ContentType" character varying(32) NOT NULL,
-        "Size" integer NOT NULL,
-        "Scene" character varying(32),
-        "Page" character varying(1024) NOT NULL,
-        "Width" integer NOT NULL,
+        "Name" character varying(100) NOT NULL,
+        "ProtectedSecret" character varying(1024) NOT NULL,
+        "SecretLast4" character varying(4) NOT NULL,
+        "IsDefault" boolean NOT NULL,
         "CreatedAt" timestamp with time zone NOT NULL,
-        "ExpiresAt" timestamp with time zone NOT NULL,
-        CONSTRAINT "PK_MiniProgramCodeImages" PRIMARY KEY ("Id"),
-        CONSTRAINT "CK_MiniProgramCodeImages_Size" CHECK ("Size" >= 0),
-        CONSTRAINT "FK_MiniProgramCodeImages_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE RESTRICT
+        "LastTestedAt" timestamp with time zone,
+        "LastTestOk" boolean,
+        CONSTRAINT "PK_MiniProgramApps" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_MiniProgramApps_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
     );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
-    CREATE INDEX "IX_MiniProgramCodeImages_ExpiresAt" ON "MiniProgramCodeImages" ("ExpiresAt");
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE TABLE "WeChatAccessTokens" (
+        "AppRowId" uuid NOT NULL,
+        "ProtectedToken" character varying(4096),
+        "TokenHash" character varying(64),
+        "FetchedAt" timestamp with time zone,
+        "ExpiresAt" timestamp with time zone,
+        "LeaseOwner" character varying(64),
+        "LeaseExpiresAt" timestamp with time zone,
+        "LastForcedAt" timestamp with time zone,
+        "ForcedDay" timestamp with time zone,
+        "ForcedCount" integer NOT NULL,
+        CONSTRAINT "PK_WeChatAccessTokens" PRIMARY KEY ("AppRowId"),
+        CONSTRAINT "CK_WeChatAccessTokens_ForcedCount" CHECK ("ForcedCount" >= 0),
+        CONSTRAINT "FK_WeChatAccessTokens_MiniProgramApps_AppRowId" FOREIGN KEY ("AppRowId") REFERENCES "MiniProgramApps" ("Id") ON DELETE CASCADE
+    );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
-    CREATE UNIQUE INDEX "IX_MiniProgramCodeImages_PublicId" ON "MiniProgramCodeImages" ("PublicId");
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE TABLE "WeChatSessions" (
+        "Id" uuid NOT NULL,
+        "TokenHash" character varying(64) NOT NULL,
+        "AppRowId" uuid NOT NULL,
+        "OpenId" character varying(128) NOT NULL,
+        "UnionId" character varying(128),
+        "ProtectedSessionKey" character varying(1024) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_WeChatSessions" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_WeChatSessions_MiniProgramApps_AppRowId" FOREIGN KEY ("AppRowId") REFERENCES "MiniProgramApps" ("Id") ON DELETE CASCADE
+    );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
-    CREATE INDEX "IX_MiniProgramCodeImages_UserId_CreatedAt" ON "MiniProgramCodeImages" ("UserId", "CreatedAt");
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE INDEX "IX_MiniProgramApps_AppId" ON "MiniProgramApps" ("AppId");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
-    CREATE INDEX "IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt" ON "MiniProgramCodeImages" ("UserId", "RequestHash", "CreatedAt");
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE UNIQUE INDEX "IX_MiniProgramApps_UserId_AppId" ON "MiniProgramApps" ("UserId", "AppId");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185605_MiniProgramCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE INDEX "IX_WeChatSessions_AppRowId" ON "WeChatSessions" ("AppRowId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE INDEX "IX_WeChatSessions_ExpiresAt" ON "WeChatSessions" ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
+    CREATE UNIQUE INDEX "IX_WeChatSessions_TokenHash" ON "WeChatSessions" ("TokenHash");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125185745_WeChat') THEN
     INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-    VALUES ('20261125185605_MiniProgramCodes', '10.0.15');
+    VALUES ('20261125185745_WeChat', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

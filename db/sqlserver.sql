@@ -517,69 +517,113 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
-    CREATE TABLE [MiniProgramCodeImages] (
+    CREATE TABLE [MiniProgramApps] (
         [Id] uniqueidentifier NOT NULL,
         [UserId] nvarchar(450) NOT NULL,
         [AppId] nvarchar(32) NOT NULL,
-        [Kind] nvarchar(24) NOT NULL,
-        [RequestHash] nchar(64) NOT NULL,
-        [PublicId] nvarchar(32) NOT NULL,
-        [Bytes] varbinary(max) NOT NULL,
-        [ContentType] nvarchar(32) NOT NULL,
-        [Size] int NOT NULL,
-        [Scene] nvarchar(32) NULL,
-        [Page] nvarchar(1024) NOT NULL,
-        [Width] int NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [ProtectedSecret] nvarchar(1024) NOT NULL,
+        [SecretLast4] nvarchar(4) NOT NULL,
+        [IsDefault] bit NOT NULL,
         [CreatedAt] datetimeoffset NOT NULL,
-        [ExpiresAt] datetimeoffset NOT NULL,
-        CONSTRAINT [PK_MiniProgramCodeImages] PRIMARY KEY ([Id]),
-        CONSTRAINT [CK_MiniProgramCodeImages_Size] CHECK ("Size" >= 0),
-        CONSTRAINT [FK_MiniProgramCodeImages_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+        [LastTestedAt] datetimeoffset NULL,
+        [LastTestOk] bit NULL,
+        CONSTRAINT [PK_MiniProgramApps] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_MiniProgramApps_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
-    CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
+    CREATE TABLE [WeChatAccessTokens] (
+        [AppRowId] uniqueidentifier NOT NULL,
+        [ProtectedToken] nvarchar(max) NULL,
+        [TokenHash] nvarchar(64) NULL,
+        [FetchedAt] datetimeoffset NULL,
+        [ExpiresAt] datetimeoffset NULL,
+        [LeaseOwner] nvarchar(64) NULL,
+        [LeaseExpiresAt] datetimeoffset NULL,
+        [LastForcedAt] datetimeoffset NULL,
+        [ForcedDay] datetimeoffset NULL,
+        [ForcedCount] int NOT NULL,
+        CONSTRAINT [PK_WeChatAccessTokens] PRIMARY KEY ([AppRowId]),
+        CONSTRAINT [CK_WeChatAccessTokens_ForcedCount] CHECK ("ForcedCount" >= 0),
+        CONSTRAINT [FK_WeChatAccessTokens_MiniProgramApps_AppRowId] FOREIGN KEY ([AppRowId]) REFERENCES [MiniProgramApps] ([Id]) ON DELETE CASCADE
+    );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
-    CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
+    CREATE TABLE [WeChatSessions] (
+        [Id] uniqueidentifier NOT NULL,
+        [TokenHash] nvarchar(64) NOT NULL,
+        [AppRowId] uniqueidentifier NOT NULL,
+        [OpenId] nvarchar(128) NOT NULL,
+        [UnionId] nvarchar(128) NULL,
+        [ProtectedSessionKey] nvarchar(1024) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_WeChatSessions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WeChatSessions_MiniProgramApps_AppRowId] FOREIGN KEY ([AppRowId]) REFERENCES [MiniProgramApps] ([Id]) ON DELETE CASCADE
+    );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
-    CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
+    CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
-    CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
+    CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185555_MiniProgramCodes'
+    WHERE [MigrationId] = N'20261125185738_WeChat'
+)
+BEGIN
+    CREATE INDEX [IX_WeChatSessions_AppRowId] ON [WeChatSessions] ([AppRowId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185738_WeChat'
+)
+BEGIN
+    CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185738_WeChat'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125185738_WeChat'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125185555_MiniProgramCodes', N'10.0.15');
+    VALUES (N'20261125185738_WeChat', N'10.0.15');
 END;
 
 COMMIT;

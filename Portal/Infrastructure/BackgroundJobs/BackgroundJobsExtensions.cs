@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Portal.Features.Accounts;
 using Portal.Features.Billing;
+using Portal.Features.MiniProgramCodes;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.BackgroundJobs;
@@ -62,6 +63,7 @@ public static class BackgroundJobsExtensions
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<ReconcilePendingChargesJob>(ReconcilePendingChargesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<PurgeExpiredCodeImagesJob>(PurgeExpiredCodeImagesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>Maps the dashboard at <see cref="DashboardPath"/> for admins only.</summary>

@@ -7,6 +7,7 @@ using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
 using Portal.Features.MiniProgramCodes;
+using Portal.Features.WeChat;
 
 namespace Portal.Infrastructure.Persistence;
 
@@ -27,6 +28,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
     public DbSet<MiniProgramCodeImage> MiniProgramCodeImages => Set<MiniProgramCodeImage>();
+    public DbSet<MiniProgramApp> MiniProgramApps => Set<MiniProgramApp>();
+    public DbSet<WeChatTokenState> WeChatAccessTokens => Set<WeChatTokenState>();
+    public DbSet<WeChatSession> WeChatSessions => Set<WeChatSession>();
 
     /// <summary>ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -44,6 +48,9 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ShortLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramCodeImageConfiguration());
+        builder.ApplyConfiguration(new MiniProgramAppConfiguration());
+        builder.ApplyConfiguration(new WeChatTokenStateConfiguration());
+        builder.ApplyConfiguration(new WeChatSessionConfiguration());
     }
 }
 

@@ -624,7 +624,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("ShortLinks", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
@@ -634,14 +634,55 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<byte[]>("Bytes")
-                        .IsRequired()
-                        .HasColumnType("bytea");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("ContentType")
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("LastTestOk")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastTestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("SecretLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserId", "AppId")
+                        .IsUnique();
+
+                    b.ToTable("MiniProgramApps", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AppRowId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -649,56 +690,77 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("Kind")
+                    b.Property<string>("OpenId")
                         .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("character varying(24)");
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
-                    b.Property<string>("Page")
+                    b.Property<string>("ProtectedSessionKey")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
-                    b.Property<string>("PublicId")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("RequestHash")
+                    b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character(64)")
-                        .IsFixedLength();
+                        .HasColumnType("character varying(64)");
 
-                    b.Property<string>("Scene")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<int>("Width")
-                        .HasColumnType("integer");
+                    b.Property<string>("UnionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppRowId");
+
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("PublicId")
+                    b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.ToTable("WeChatSessions", (string)null);
+                });
 
-                    b.HasIndex("UserId", "RequestHash", "CreatedAt");
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.Property<Guid>("AppRowId")
+                        .HasColumnType("uuid");
 
-                    b.ToTable("MiniProgramCodeImages", null, t =>
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FetchedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ForcedCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ForcedDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastForcedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProtectedToken")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("AppRowId");
+
+                    b.ToTable("WeChatAccessTokens", null, t =>
                         {
-                            t.HasCheckConstraint("CK_MiniProgramCodeImages_Size", "\"Size\" >= 0");
+                            t.HasCheckConstraint("CK_WeChatAccessTokens_ForcedCount", "\"ForcedCount\" >= 0");
                         });
                 });
 
@@ -867,12 +929,30 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithMany()
+                        .HasForeignKey("AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.WeChat.WeChatTokenState", "AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

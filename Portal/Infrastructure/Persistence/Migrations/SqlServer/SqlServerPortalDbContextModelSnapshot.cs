@@ -627,7 +627,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("ShortLinks", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
@@ -637,14 +637,55 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
 
-                    b.Property<byte[]>("Bytes")
-                        .IsRequired()
-                        .HasColumnType("varbinary(max)");
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("ContentType")
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("bit");
+
+                    b.Property<bool?>("LastTestOk")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("LastTestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("nvarchar(1024)");
+
+                    b.Property<string>("SecretLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("nvarchar(4)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserId", "AppId")
+                        .IsUnique();
+
+                    b.ToTable("MiniProgramApps", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("AppRowId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -652,56 +693,77 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<string>("Kind")
+                    b.Property<string>("OpenId")
                         .IsRequired()
-                        .HasMaxLength(24)
-                        .HasColumnType("nvarchar(24)");
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
 
-                    b.Property<string>("Page")
+                    b.Property<string>("ProtectedSessionKey")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .HasColumnType("nvarchar(1024)");
 
-                    b.Property<string>("PublicId")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<string>("RequestHash")
+                    b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nchar(64)")
-                        .IsFixedLength();
+                        .HasColumnType("nvarchar(64)");
 
-                    b.Property<string>("Scene")
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
-
-                    b.Property<int>("Size")
-                        .HasColumnType("int");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("nvarchar(450)");
-
-                    b.Property<int>("Width")
-                        .HasColumnType("int");
+                    b.Property<string>("UnionId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppRowId");
+
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("PublicId")
+                    b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.ToTable("WeChatSessions", (string)null);
+                });
 
-                    b.HasIndex("UserId", "RequestHash", "CreatedAt");
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.Property<Guid>("AppRowId")
+                        .HasColumnType("uniqueidentifier");
 
-                    b.ToTable("MiniProgramCodeImages", null, t =>
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("FetchedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ForcedCount")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("ForcedDay")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LastForcedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ProtectedToken")
+                        .HasMaxLength(4096)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("AppRowId");
+
+                    b.ToTable("WeChatAccessTokens", null, t =>
                         {
-                            t.HasCheckConstraint("CK_MiniProgramCodeImages_Size", "\"Size\" >= 0");
+                            t.HasCheckConstraint("CK_WeChatAccessTokens_ForcedCount", "\"ForcedCount\" >= 0");
                         });
                 });
 
@@ -870,12 +932,30 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithMany()
+                        .HasForeignKey("AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.WeChat.WeChatTokenState", "AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

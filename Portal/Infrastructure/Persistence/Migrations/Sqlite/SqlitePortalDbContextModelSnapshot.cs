@@ -613,7 +613,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("ShortLinks", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
@@ -623,13 +623,54 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Bytes")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
 
-                    b.Property<string>("ContentType")
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("LastTestOk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserId", "AppId")
+                        .IsUnique();
+
+                    b.ToTable("MiniProgramApps", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AppRowId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -638,56 +679,77 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Kind")
+                    b.Property<string>("OpenId")
                         .IsRequired()
-                        .HasMaxLength(24)
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Page")
+                    b.Property<string>("ProtectedSessionKey")
                         .IsRequired()
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PublicId")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RequestHash")
+                    b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
-                    b.Property<string>("Scene")
-                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Size")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(450)
+                    b.Property<string>("UnionId")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("Width")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AppRowId");
+
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("PublicId")
+                    b.HasIndex("TokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.ToTable("WeChatSessions", (string)null);
+                });
 
-                    b.HasIndex("UserId", "RequestHash", "CreatedAt");
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.Property<Guid>("AppRowId")
+                        .HasColumnType("TEXT");
 
-                    b.ToTable("MiniProgramCodeImages", null, t =>
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FetchedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ForcedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ForcedDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastForcedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedToken")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AppRowId");
+
+                    b.ToTable("WeChatAccessTokens", null, t =>
                         {
-                            t.HasCheckConstraint("CK_MiniProgramCodeImages_Size", "\"Size\" >= 0");
+                            t.HasCheckConstraint("CK_WeChatAccessTokens_ForcedCount", "\"ForcedCount\" >= 0");
                         });
                 });
 
@@ -856,12 +918,30 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
+            modelBuilder.Entity("Portal.Features.WeChat.MiniProgramApp", b =>
                 {
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatSession", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithMany()
+                        .HasForeignKey("AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.WeChat.WeChatTokenState", b =>
+                {
+                    b.HasOne("Portal.Features.WeChat.MiniProgramApp", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.WeChat.WeChatTokenState", "AppRowId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618
