@@ -572,3 +572,67 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    CREATE TABLE "MiniProgramCodeImages" (
+        "Id" uuid NOT NULL,
+        "UserId" character varying(450) NOT NULL,
+        "AppId" character varying(32) NOT NULL,
+        "Kind" character varying(24) NOT NULL,
+        "RequestHash" character(64) NOT NULL,
+        "PublicId" character varying(32) NOT NULL,
+        "Bytes" bytea NOT NULL,
+        "ContentType" character varying(32) NOT NULL,
+        "Size" integer NOT NULL,
+        "Scene" character varying(32),
+        "Page" character varying(1024) NOT NULL,
+        "Width" integer NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_MiniProgramCodeImages" PRIMARY KEY ("Id"),
+        CONSTRAINT "CK_MiniProgramCodeImages_Size" CHECK ("Size" >= 0),
+        CONSTRAINT "FK_MiniProgramCodeImages_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    CREATE INDEX "IX_MiniProgramCodeImages_ExpiresAt" ON "MiniProgramCodeImages" ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    CREATE UNIQUE INDEX "IX_MiniProgramCodeImages_PublicId" ON "MiniProgramCodeImages" ("PublicId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    CREATE INDEX "IX_MiniProgramCodeImages_UserId_CreatedAt" ON "MiniProgramCodeImages" ("UserId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    CREATE INDEX "IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt" ON "MiniProgramCodeImages" ("UserId", "RequestHash", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125190026_MiniProgramCodes') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125190026_MiniProgramCodes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -629,3 +629,74 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    CREATE TABLE [MiniProgramCodeImages] (
+        [Id] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [AppId] nvarchar(32) NOT NULL,
+        [Kind] nvarchar(24) NOT NULL,
+        [RequestHash] nchar(64) NOT NULL,
+        [PublicId] nvarchar(32) NOT NULL,
+        [Bytes] varbinary(max) NOT NULL,
+        [ContentType] nvarchar(32) NOT NULL,
+        [Size] int NOT NULL,
+        [Scene] nvarchar(32) NULL,
+        [Page] nvarchar(1024) NOT NULL,
+        [Width] int NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_MiniProgramCodeImages] PRIMARY KEY ([Id]),
+        CONSTRAINT [CK_MiniProgramCodeImages_Size] CHECK ("Size" >= 0),
+        CONSTRAINT [FK_MiniProgramCodeImages_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125190016_MiniProgramCodes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125190016_MiniProgramCodes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
