@@ -58,6 +58,7 @@ app.MapStaticAssets();
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
+app.MapWxMiniEndpoints();
 app.MapPortalUiEndpoints();
 app.MapJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
