@@ -61,6 +61,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
 app.MapMiniProgramCodesEndpoints();
+app.MapWxMiniEndpoints();
 app.MapPortalUiEndpoints();
 app.MapJobsDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
+using Portal.Features.Billing;
+using Portal.Infrastructure.Api;
 
 namespace Portal.Features.WeChat;
 
@@ -118,3 +120,22 @@ public static class WeChatErrCodes
 internal sealed record WeChatErrorBody(
     [property: JsonPropertyName("errcode")] int? ErrCode,
     [property: JsonPropertyName("errmsg")] string? ErrMsg);
+
+/// <summary>Turns a failed WeChat call into a refunded billed-work failure.</summary>
+public static class WeChatWork
+{
+    /// <summary>
+    /// The <see cref="WorkResult{T}"/> failure for <paramref name="failed"/>: parameter errcodes
+    /// (<see cref="WeChatErrCodes.IsParameterError"/>) → Invalid (400), other errcodes → Upstream (502), both with
+    /// <see cref="UpstreamErrorDetail"/>; transport failures → Internal (500).
+    /// </summary>
+    public static WorkResult<T> Failure<T, TWeChat>(WeChatResult<TWeChat> failed)
+    {
+        if (failed.IsTransportFailure)
+            return WorkResult<T>.Fail(WorkFailureKind.Internal, failed.ErrMsg ?? "微信接口调用失败");
+        var detail = new UpstreamErrorDetail(failed.ErrCode, failed.ErrMsg ?? "");
+        var kind = WeChatErrCodes.IsParameterError(failed.ErrCode) ? WorkFailureKind.Invalid : WorkFailureKind.Upstream;
+        var message = failed.ErrCode == WeChatErrCodes.InvalidCode ? "invalid parameter: code" : $"微信接口错误 {failed.ErrCode}: {failed.ErrMsg}";
+        return WorkResult<T>.Fail(kind, message, detail);
+    }
+}

@@ -22,6 +22,8 @@ public static class WeChatExtensions
         services.AddSingleton<WeChatTokenStore>();
         services.AddSingleton<IWeChatApi, WeChatApiClient>();
         services.AddSingleton<MiniProgramAppService>();
+        services.AddSingleton<WeChatSessionService>();
+        services.AddSecretPathRedaction();
         return services;
     }
 }
