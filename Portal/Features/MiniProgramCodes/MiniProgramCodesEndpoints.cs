@@ -4,6 +4,7 @@ using Microsoft.Net.Http.Headers;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
+using Portal.Features.WeChat;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 
@@ -26,6 +27,12 @@ public sealed record H5QrCodeRequest(
     [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("auto_color")] bool? AutoColor = null,
     [property: JsonPropertyName("line_color")] object? LineColor = null, [property: JsonPropertyName("is_hyaline")] bool? IsHyaline = null,
     [property: JsonPropertyName("appid")] string? AppId = null);
+
+/// <summary>Seed 003 qrcode/unlimited request body (documentation only).</summary>
+public sealed record WxMiniUnlimitedRequest(
+    [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
+    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("autoColor")] bool? AutoColor = null,
+    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null);
 
 /// <summary>Seed 001 §2 <c>data</c>: <c>{qrcode, base64, size, scene, page, width}</c>.</summary>
 public sealed record H5QrCodeData(
@@ -63,6 +70,13 @@ public static class MiniProgramCodesEndpoints
             .WithSummary("生成小程序码，返回 Base64 (seed 001 §2)").Accepts<H5QrCodeRequest>("application/json")
             .Produces<H5Success<H5QrCodeData>>()
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
+
+        var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
+            .WithSummary("获取不限制的小程序码，data 为 base64 图片 (seed 003 getUnlimited)").Accepts<WxMiniUnlimitedRequest>("application/json")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
 
         app.MapGet("/codes/{publicId}", ServeImage).WithName("ServeCodeImage").WithTags("Public codes")
             .WithSummary("已生成的小程序码图片（公开、不可猜测的地址，长期缓存）").AllowAnonymous()
@@ -124,6 +138,37 @@ public static class MiniProgramCodesEndpoints
     }
 
     /// <summary>
+    /// Seed 003 <c>POST /wx/mini/v1/{appId}/{secret}/qrcode/unlimited</c> <c>{scene, page?, width?, autoColor?, lineColor?,
+    /// isHyaline?}</c> (camelCase; <c>lineColor</c> an object or a JSON string): data = plain base64 of the image. Errors
+    /// in family C: 40013/40125 (403) for the app and secret; a rule WeChat would refuse → its errcode (40169 scene
+    /// length, 40129 scene characters, 85096 reserved, 40097 other) with 400 and no debit; WeChat's own errcode after the
+    /// debit → refunded, 400 for parameter errcodes and 502 otherwise; 402; 500.
+    /// </summary>
+    internal static async Task<IResult> WxMiniUnlimited(string appId, string secret, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, MiniProgramCodeCommands commands)
+    {
+        var ct = http.RequestAborted;
+        var (app, appError) = await WxMiniEndpoints.ResolveAppAsync(user, appId, secret, apps, ct);
+        if (appError is not null) return appError;
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, error);
+        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
+        if (sceneError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, sceneError);
+        if (string.IsNullOrEmpty(scene)) return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidScene, 400, "invalid length for scene, or the data is not json string hint: scene参数不能为空");
+        var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.CamelCase, null);
+        if (inputError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, inputError);
+
+        var result = await commands.GenerateForAppAsync(Caller(http, user), app!, input!, ct);
+        return result.Status switch
+        {
+            BilledStatus.InvalidInput => WxMiniEnvelope.Instance.Fail((result.Detail as CodeRejection)?.ErrCode ?? InvalidArgs, 400, result.Message ?? "请求参数错误"),
+            BilledStatus.UpstreamError when result.Detail is UpstreamErrorDetail d =>
+                WxMiniEnvelope.Instance.Fail(d.ErrCode, WeChatErrCodes.IsParameterError(d.ErrCode) ? 400 : 502, result.Message ?? d.ErrMsg),
+            _ => WxMiniEnvelope.Instance.From(result, code => Convert.ToBase64String(code.Image.Bytes)),
+        };
+    }
+
+    /// <summary>
     /// <c>GET /codes/{publicId}</c>: the stored image with its Content-Type, an ETag (the public id; the bytes never
     /// change) and <c>Cache-Control: public, max-age=&lt;seconds until retention ends&gt;, immutable</c>; 304 on a
     /// matching <c>If-None-Match</c>; 404 when unknown or past retention.
@@ -162,6 +207,8 @@ public static class MiniProgramCodesEndpoints
         var result = await commands.GenerateAsync(Caller(http, user), appId, input!, ct);
         return result.Succeeded ? (result, null) : (null, H5Envelope.Instance.FromFailure(result));
     }
+
+    private const int InvalidArgs = 40097;
 
     private static MiniProgramCodeCommands.Caller Caller(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
 
