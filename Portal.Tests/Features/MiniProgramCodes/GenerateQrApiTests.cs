@@ -92,6 +92,16 @@ public sealed class GenerateQrApiTests(CodeApiFixture fx) : IClassFixture<CodeAp
     public async Task ServeImage_UnknownId_Returns404(string path) =>
         Assert.Equal(HttpStatusCode.NotFound, (await fx.Factory.ApiClient(null).GetAsync(path)).StatusCode);
 
+    [Theory]
+    [InlineData("/codes/generate")]
+    [InlineData("/codes")]
+    public async Task Pages_Anonymous_AreRoutedToThePagesNotTheImageRoute(string path)
+    {
+        var response = await fx.Factory.ApiClient(null).GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Account/Login", response.Headers.Location!.ToString());
+    }
+
     [Fact]
     public async Task GenerateQr_Wxcode_CallsGetWxaCodeWithPathAndQuery()
     {
