@@ -16,7 +16,8 @@ public static partial class SecretPathRedaction
     /// <summary>What replaces a secret.</summary>
     public const string Mask = "***";
 
-    private const string Marker = "/wx/mini/v1/";
+    // Without the leading slash: routing logs route values such as "wx/mini/v1/{appId}/{secret}/code2Session".
+    private const string Marker = "wx/mini/v1/";
 
     /// <summary>Replaces the <c>ILoggerFactory</c> with the redacting one.</summary>
     public static IServiceCollection AddSecretPathRedaction(this IServiceCollection services)
@@ -38,10 +39,10 @@ public static partial class SecretPathRedaction
 
     internal static bool Mentions(string? text) => text is not null && text.Contains(Marker, StringComparison.OrdinalIgnoreCase);
 
-    [GeneratedRegex(@"(/wx/mini/v1/[^/?#\s""']+/)[^/?#\s""']+(?=/)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(wx/mini/v1/[^/?#\s""']+/)[^/?#\s""']+(?=/)", RegexOptions.IgnoreCase)]
     private static partial Regex SecretSegment();
 
-    [GeneratedRegex(@"(/wx/mini/v1/[^?#\s""']*)\?[^#\s""']*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(wx/mini/v1/[^?#\s""']*)\?[^#\s""']*", RegexOptions.IgnoreCase)]
     private static partial Regex QueryString();
 
     /// <summary>The framework's logger factory with every logger wrapped in <see cref="RedactingLogger"/>.</summary>
