@@ -92,6 +92,24 @@ public sealed class GenerateQrApiTests(CodeApiFixture fx) : IClassFixture<CodeAp
     public async Task ServeImage_UnknownId_Returns404(string path) =>
         Assert.Equal(HttpStatusCode.NotFound, (await fx.Factory.ApiClient(null).GetAsync(path)).StatusCode);
 
+    [Fact]
+    public async Task GenerateQr_WxcodeBWithoutSceneOrQuery_Returns400ExplainingWhereTheSceneGoes()
+    {
+        var c = await fx.NewCallerAsync(100);
+        var (status, body) = await c.Client.PostJsonAsync("/generate-qr", new { appid = c.AppId, pagepath = "pages/index/index", type = "wxcode_b" });
+        Assert.Equal(400, status);
+        Assert.Contains("scene", body.GetProperty("msg").GetString());
+        Assert.Equal((100L, 100L, 1), await fx.Factory.MoneyOfAsync(c.User.Id));
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_DescribesEveryCodeRoute()
+    {
+        var text = await fx.Factory.ApiClient(null).GetStringAsync("/openapi/v1.json");
+        foreach (var route in new[] { "/generate-qr", "/api/h5/qrcode/generate", "/api/h5/qrcode/generate-base64", "/wx/mini/v1/{appId}/{secret}/qrcode/unlimited", "/codes/{publicId}" })
+            Assert.Contains($"\"{route}\"", text);
+    }
+
     [Theory]
     [InlineData("/codes/generate")]
     [InlineData("/codes")]

@@ -99,6 +99,8 @@ public static class MiniProgramCodesEndpoints
             return await GatewayBadRequestAsync(user, ledger, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）", ct);
 
         var (pageOrPath, effectiveScene) = CodeRequestRules.SplitPagePath(kind, pagePath!, scene);
+        if (kind == CodeKind.WxaCodeUnlimited && string.IsNullOrEmpty(effectiveScene))
+            return await GatewayBadRequestAsync(user, ledger, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出", ct);
         var (input, optionError) = CodeRequestJson.ReadOptions(body, CodeRequestJson.SnakeCase, kind, pageOrPath, effectiveScene);
         if (optionError is not null) return await GatewayBadRequestAsync(user, ledger, optionError, ct);
 
