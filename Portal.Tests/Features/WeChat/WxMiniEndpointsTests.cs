@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
 using Portal.Features.WeChat;
 using Portal.Tests.TestInfrastructure;
@@ -394,5 +395,44 @@ public sealed class WxMiniEndpointsTests(WeChatFixture fx) : IClassFixture<WeCha
         {
             await ledger.SetPriceAsync(BillableProducts.WeChatAccessToken, 0);
         }
+    }
+
+    [Fact]
+    public async Task Code2Session_UpstreamHttp500_500RefundedNoRetry()
+    {
+        var c = await ArrangeAsync();
+        fx.Stub.Given(Request.Create().WithPath(WeChatStub.Code2SessionPath).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(500).WithBody("<html>bad gateway</html>"));
+
+        var result = await GetAsync(c.Client, $"{c.SecretBase}/code2Session?code=abc");
+
+        AssertError(500, 500, result);
+        Assert.Equal(1, fx.Stub.Calls(WeChatStub.Code2SessionPath));
+        await AssertMoneyAsync(c.User, Funding, 3);
+    }
+
+    [Fact]
+    public async Task OpenId_ExpiredSession_1000AndPurgedByJob()
+    {
+        var c = await ArrangeAsync();
+        const string token = "wxs_expired-session-token";
+        await using (var db = await fx.Factory.DbAsync())
+        {
+            var past = DateTimeOffset.UtcNow.AddDays(-4);
+            db.WeChatSessions.Add(new WeChatSession
+            {
+                Id = Guid.CreateVersion7(), TokenHash = AppSecretProtector.Sha256Hex(token), AppRowId = c.App.Id, OpenId = "O",
+                ProtectedSessionKey = "x", CreatedAt = past, ExpiresAt = past.AddDays(3),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var result = await GetAsync(c.Client, $"{c.Base}/openId?token={token}");
+        var purged = await fx.Factory.Services.GetRequiredService<PurgeExpiredWeChatSessionsJob>().RunAsync(CancellationToken.None);
+
+        AssertError(401, 1000, result);
+        Assert.True(purged >= 1);
+        await using var check = await fx.Factory.DbAsync();
+        Assert.False(await check.WeChatSessions.AnyAsync(s => s.AppRowId == c.App.Id));
     }
 }

@@ -23,6 +23,7 @@ public static class WeChatExtensions
         services.AddSingleton<IWeChatApi, WeChatApiClient>();
         services.AddSingleton<MiniProgramAppService>();
         services.AddSingleton<WeChatSessionService>();
+        services.AddTransient<PurgeExpiredWeChatSessionsJob>();
         services.AddSecretPathRedaction();
         return services;
     }
