@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -85,7 +85,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -99,7 +99,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -115,7 +115,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -130,7 +130,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -145,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -167,7 +167,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -182,7 +182,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -197,7 +197,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -211,7 +211,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -225,7 +225,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -240,7 +240,54 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE TABLE [MiniProgramApps] (
+        [Id] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [AppId] nvarchar(32) NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [ProtectedSecret] nvarchar(1024) NOT NULL,
+        [SecretLast4] nvarchar(4) NOT NULL,
+        [IsDefault] bit NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [LastTestedAt] datetimeoffset NULL,
+        [LastTestOk] bit NULL,
+        CONSTRAINT [PK_MiniProgramApps] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_MiniProgramApps_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE TABLE [MiniProgramCodeImages] (
+        [Id] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [AppId] nvarchar(32) NOT NULL,
+        [Kind] nvarchar(24) NOT NULL,
+        [RequestHash] nchar(64) NOT NULL,
+        [PublicId] nvarchar(32) NOT NULL,
+        [Bytes] varbinary(max) NOT NULL,
+        [ContentType] nvarchar(32) NOT NULL,
+        [Size] int NOT NULL,
+        [Scene] nvarchar(32) NULL,
+        [Page] nvarchar(1024) NOT NULL,
+        [Width] int NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_MiniProgramCodeImages] PRIMARY KEY ([Id]),
+        CONSTRAINT [CK_MiniProgramCodeImages_Size] CHECK ("Size" >= 0),
+        CONSTRAINT [FK_MiniProgramCodeImages_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -258,7 +305,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -276,7 +323,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -296,7 +343,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -318,7 +365,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -341,7 +388,48 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE TABLE [WeChatAccessTokens] (
+        [AppRowId] uniqueidentifier NOT NULL,
+        [ProtectedToken] nvarchar(max) NULL,
+        [TokenHash] nvarchar(64) NULL,
+        [FetchedAt] datetimeoffset NULL,
+        [ExpiresAt] datetimeoffset NULL,
+        [LeaseOwner] nvarchar(64) NULL,
+        [LeaseExpiresAt] datetimeoffset NULL,
+        [LastForcedAt] datetimeoffset NULL,
+        [ForcedDay] datetimeoffset NULL,
+        [ForcedCount] int NOT NULL,
+        CONSTRAINT [PK_WeChatAccessTokens] PRIMARY KEY ([AppRowId]),
+        CONSTRAINT [CK_WeChatAccessTokens_ForcedCount] CHECK ("ForcedCount" >= 0),
+        CONSTRAINT [FK_WeChatAccessTokens_MiniProgramApps_AppRowId] FOREIGN KEY ([AppRowId]) REFERENCES [MiniProgramApps] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE TABLE [WeChatSessions] (
+        [Id] uniqueidentifier NOT NULL,
+        [TokenHash] nvarchar(64) NOT NULL,
+        [AppRowId] uniqueidentifier NOT NULL,
+        [OpenId] nvarchar(128) NOT NULL,
+        [UnionId] nvarchar(128) NULL,
+        [ProtectedSessionKey] nvarchar(1024) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_WeChatSessions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WeChatSessions_MiniProgramApps_AppRowId] FOREIGN KEY ([AppRowId]) REFERENCES [MiniProgramApps] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -349,7 +437,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -357,7 +445,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -365,7 +453,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -373,7 +461,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -381,7 +469,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -389,7 +477,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -397,7 +485,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -405,7 +493,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -413,7 +501,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -421,7 +509,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -429,7 +517,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -437,7 +525,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -445,7 +533,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
@@ -453,7 +541,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -461,7 +549,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -469,7 +557,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -477,7 +565,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -485,7 +573,55 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -493,7 +629,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -501,7 +637,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -509,7 +645,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -517,7 +653,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -525,7 +661,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -533,7 +669,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -541,11 +677,35 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125185536_Initial'
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WeChatSessions_AppRowId] ON [WeChatSessions] ([AppRowId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125192955_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125185536_Initial', N'10.0.15');
+    VALUES (N'20261125192955_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -10,7 +10,7 @@ public sealed class ShortLinksPageTests : PortalComponentTest
     [InlineData("javascript:alert(1)", "Enter a complete http or https address")]
     [InlineData("ftp://example.com/file", "Only http and https addresses can be shortened")]
     [InlineData("not a url", "Enter a complete http or https address")]
-    [InlineData("http://localhost/s/abcdefg", "A short link of this site cannot be shortened again")]
+    [InlineData("http://localhost/s/abcdefg", "Links to this site itself cannot be shortened")]
     public async Task Type_BadUrl_ShowsValidationErrorAndDoesNotBill(string url, string expectedError)
     {
         UseCulture("en");

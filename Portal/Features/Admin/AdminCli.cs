@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Portal.Features.Accounts;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
+using Portal.Features.WeChat;
 
 namespace Portal.Features.Admin;
 
@@ -103,11 +104,27 @@ public static class AdminCli
             return 0;
         }));
 
+        var appId = new Option<string>("--appid") { Description = "Mini-program AppID (wx + 16 hex)", Required = true };
+        var appSecret = new Option<string>("--secret") { Description = "AppSecret (32 hex); stored encrypted", Required = true };
+        var appName = new Option<string?>("--name") { Description = "Display name (default: the AppID)" };
+        var appsRegister = new Command("register", "Register a mini-program for a user") { email, appId, appSecret, appName };
+        appsRegister.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var user = await FindUserAsync(sp, r.GetValue(email)!);
+            if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
+            var registered = await sp.GetRequiredService<MiniProgramAppService>().RegisterAsync(user.Id, r.GetValue(appId), r.GetValue(appSecret), r.GetValue(appName), ct);
+            if (!registered.Succeeded) return Fail(stderr, registered.Error!);
+            var a = registered.App!;
+            stdout.WriteLine($"registered {a.AppId} '{a.Name}' for {user.Email} (secret {a.MaskedSecret}){(a.IsDefault ? ", default" : "")}");
+            return 0;
+        }));
+
         root.Subcommands.Add(new Command("users", "Users") { usersCreate });
         root.Subcommands.Add(new Command("billing", "Billing") { reconcile });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
         root.Subcommands.Add(new Command("tokens", "API tokens") { issue });
         root.Subcommands.Add(new Command("codes", "Redemption codes") { codesCreate });
+        root.Subcommands.Add(new Command("apps", "Mini-programs") { appsRegister });
 
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

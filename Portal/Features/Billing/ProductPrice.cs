@@ -27,6 +27,24 @@ public static class BillableProducts
     /// <summary>POST /decode-link (seed 002 §2).</summary>
     public const string MiniProgramLinkDecode = "mplink.decode";
 
+    /// <summary>Every mini-program code generation, cache hits included (seeds 000, 001, 003 qrcode/unlimited).</summary>
+    public const string QrCodeGenerate = "qrcode.generate";
+
+    /// <summary>GET /wx/mini/v1/{appId}/{secret}/code2Session (seed 003).</summary>
+    public const string WeChatCode2Session = "wechat.code2session";
+
+    /// <summary>GET /wx/mini/v1/{appId}/decode (seed 003).</summary>
+    public const string WeChatDecode = "wechat.decode";
+
+    /// <summary>GET /wx/mini/v1/{appId}/openId (seed 003); free by default.</summary>
+    public const string WeChatOpenId = "wechat.openid";
+
+    /// <summary>GET /wx/mini/v1/{appId}/unionId (seed 003); free by default.</summary>
+    public const string WeChatUnionId = "wechat.unionid";
+
+    /// <summary>GET /wx/mini/v1/{appId}/{secret}/access_token (seed 003); free by default.</summary>
+    public const string WeChatAccessToken = "wechat.access_token";
+
     /// <summary>Default price for every product: 10 fen = 0.10.</summary>
     public const long DefaultPriceFen = 10;
 
@@ -36,5 +54,11 @@ public static class BillableProducts
         (ShortLinkCreate, DefaultPriceFen),
         (MiniProgramLinkCreate, DefaultPriceFen),
         (MiniProgramLinkDecode, DefaultPriceFen),
+        (QrCodeGenerate, DefaultPriceFen),
+        (WeChatCode2Session, DefaultPriceFen),
+        (WeChatDecode, DefaultPriceFen),
+        (WeChatOpenId, 0),
+        (WeChatUnionId, 0),
+        (WeChatAccessToken, 0),
     ];
 }

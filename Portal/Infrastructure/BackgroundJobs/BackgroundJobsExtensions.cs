@@ -4,6 +4,7 @@ using Hangfire.PostgreSql;
 using Portal.Features.Accounts;
 using Portal.Features.Billing;
 using Portal.Infrastructure.Idempotency;
+using Portal.Features.MiniProgramCodes;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.BackgroundJobs;
@@ -65,6 +66,8 @@ public static class BackgroundJobsExtensions
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<ReconcilePendingChargesJob>(ReconcilePendingChargesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<PurgeExpiredIdempotencyKeysJob>(PurgeExpiredIdempotencyKeysJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<PurgeExpiredCodeImagesJob>(PurgeExpiredCodeImagesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob>(Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>Maps the dashboard at <see cref="DashboardPath"/> for admins only.</summary>

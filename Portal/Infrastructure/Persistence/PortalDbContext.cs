@@ -7,6 +7,8 @@ using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
 using Portal.Infrastructure.Idempotency;
+using Portal.Features.MiniProgramCodes;
+using Portal.Features.WeChat;
 
 namespace Portal.Infrastructure.Persistence;
 
@@ -26,6 +28,10 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
+    public DbSet<MiniProgramCodeImage> MiniProgramCodeImages => Set<MiniProgramCodeImage>();
+    public DbSet<MiniProgramApp> MiniProgramApps => Set<MiniProgramApp>();
+    public DbSet<WeChatTokenState> WeChatAccessTokens => Set<WeChatTokenState>();
+    public DbSet<WeChatSession> WeChatSessions => Set<WeChatSession>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
@@ -45,6 +51,10 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ShortLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
         builder.ApplyConfiguration(new IdempotencyRecordConfiguration());
+        builder.ApplyConfiguration(new MiniProgramCodeImageConfiguration());
+        builder.ApplyConfiguration(new MiniProgramAppConfiguration());
+        builder.ApplyConfiguration(new WeChatTokenStateConfiguration());
+        builder.ApplyConfiguration(new WeChatSessionConfiguration());
     }
 }
 

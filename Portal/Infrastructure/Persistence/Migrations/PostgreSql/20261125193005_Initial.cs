@@ -290,6 +290,63 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "MiniProgramApps",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    AppId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ProtectedSecret = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    SecretLast4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
+                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastTestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastTestOk = table.Column<bool>(type: "boolean", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MiniProgramApps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MiniProgramApps_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MiniProgramCodeImages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    AppId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    RequestHash = table.Column<string>(type: "character(64)", fixedLength: true, maxLength: 64, nullable: false),
+                    PublicId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Bytes = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Size = table.Column<int>(type: "integer", nullable: false),
+                    Scene = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Page = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    Width = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MiniProgramCodeImages", x => x.Id);
+                    table.CheckConstraint("CK_MiniProgramCodeImages_Size", "\"Size\" >= 0");
+                    table.ForeignKey(
+                        name: "FK_MiniProgramCodeImages_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MiniProgramLinks",
                 columns: table => new
                 {
@@ -415,6 +472,57 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WeChatAccessTokens",
+                columns: table => new
+                {
+                    AppRowId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProtectedToken = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    FetchedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LeaseExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastForcedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ForcedDay = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ForcedCount = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeChatAccessTokens", x => x.AppRowId);
+                    table.CheckConstraint("CK_WeChatAccessTokens_ForcedCount", "\"ForcedCount\" >= 0");
+                    table.ForeignKey(
+                        name: "FK_WeChatAccessTokens_MiniProgramApps_AppRowId",
+                        column: x => x.AppRowId,
+                        principalTable: "MiniProgramApps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WeChatSessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AppRowId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OpenId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    UnionId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    ProtectedSessionKey = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WeChatSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WeChatSessions_MiniProgramApps_AppRowId",
+                        column: x => x.AppRowId,
+                        principalTable: "MiniProgramApps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_Hash",
                 table: "ApiTokens",
@@ -512,6 +620,38 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramApps_AppId",
+                table: "MiniProgramApps",
+                column: "AppId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramApps_UserId_AppId",
+                table: "MiniProgramApps",
+                columns: new[] { "UserId", "AppId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramCodeImages_ExpiresAt",
+                table: "MiniProgramCodeImages",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramCodeImages_PublicId",
+                table: "MiniProgramCodeImages",
+                column: "PublicId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramCodeImages_UserId_CreatedAt",
+                table: "MiniProgramCodeImages",
+                columns: new[] { "UserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt",
+                table: "MiniProgramCodeImages",
+                columns: new[] { "UserId", "RequestHash", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MiniProgramLinks_Code",
                 table: "MiniProgramLinks",
                 column: "Code",
@@ -548,6 +688,22 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 name: "IX_ShortLinks_UserId_CreatedAt",
                 table: "ShortLinks",
                 columns: new[] { "UserId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WeChatSessions_AppRowId",
+                table: "WeChatSessions",
+                column: "AppRowId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WeChatSessions_ExpiresAt",
+                table: "WeChatSessions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WeChatSessions_TokenHash",
+                table: "WeChatSessions",
+                column: "TokenHash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -587,6 +743,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 name: "LedgerEntries");
 
             migrationBuilder.DropTable(
+                name: "MiniProgramCodeImages");
+
+            migrationBuilder.DropTable(
                 name: "MiniProgramLinks");
 
             migrationBuilder.DropTable(
@@ -599,6 +758,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 name: "ShortLinks");
 
             migrationBuilder.DropTable(
+                name: "WeChatAccessTokens");
+
+            migrationBuilder.DropTable(
+                name: "WeChatSessions");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
@@ -606,6 +771,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "RedemptionCodeBatches");
+
+            migrationBuilder.DropTable(
+                name: "MiniProgramApps");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

@@ -1,0 +1,219 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.Net.Http.Headers;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Features.Links;
+using Portal.Features.WeChat;
+using Portal.Infrastructure;
+using Portal.Infrastructure.Api;
+
+namespace Portal.Features.MiniProgramCodes;
+
+/// <summary>Seed 000 request body (documentation only; bodies are read by <see cref="ApiJson"/>).</summary>
+public sealed record GenerateQrRequest(
+    [property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("pagepath")] string PagePath,
+    [property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("scene")] string? Scene = null);
+
+/// <summary>Seed 000 success body: <c>{code:200, msg, qrcode_url, current_balance}</c>.</summary>
+public sealed record GenerateQrResponse(
+    [property: JsonPropertyName("code")] int Code, [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("qrcode_url")] string QrCodeUrl, [property: JsonPropertyName("current_balance")] string CurrentBalance);
+
+/// <summary>Seed 001 request body (documentation only).</summary>
+public sealed record H5QrCodeRequest(
+    [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
+    [property: JsonPropertyName("check_path")] bool? CheckPath = null, [property: JsonPropertyName("env_version")] string? EnvVersion = null,
+    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("auto_color")] bool? AutoColor = null,
+    [property: JsonPropertyName("line_color")] object? LineColor = null, [property: JsonPropertyName("is_hyaline")] bool? IsHyaline = null,
+    [property: JsonPropertyName("appid")] string? AppId = null);
+
+/// <summary>Seed 003 qrcode/unlimited request body (documentation only).</summary>
+public sealed record WxMiniUnlimitedRequest(
+    [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
+    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("autoColor")] bool? AutoColor = null,
+    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null);
+
+/// <summary>Seed 001 §2 <c>data</c>: <c>{qrcode, base64, size, scene, page, width}</c>.</summary>
+public sealed record H5QrCodeData(
+    [property: JsonPropertyName("qrcode")] string QrCode, [property: JsonPropertyName("base64")] string Base64,
+    [property: JsonPropertyName("size")] int Size, [property: JsonPropertyName("scene")] string Scene,
+    [property: JsonPropertyName("page")] string Page, [property: JsonPropertyName("width")] int Width);
+
+/// <summary>
+/// Routes of mini-program codes: seed 000 <c>POST /generate-qr</c> (family A), seed 001 <c>POST /api/h5/qrcode/generate</c>
+/// and <c>/generate-base64</c> (family B), and the public image <c>GET /codes/{publicId}</c>.
+/// </summary>
+public static class MiniProgramCodesEndpoints
+{
+    /// <summary>Seed 001's Cache-Control for a generated image.</summary>
+    public const string H5CacheControl = "public, max-age=3600";
+
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapMiniProgramCodesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var gateway = app.MapGroup("").WithTags("Mini-program codes (seed 000)").WithMetadata(GatewayEnvelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        gateway.MapPost("/generate-qr", GenerateQr).WithName("GenerateQr")
+            .WithSummary("生成葵花码/小程序码 (seed 000)：type = wxcode | wxcode_a → getwxacode, wxcode_b → getwxacodeunlimit, wxcode_c | qrcode → createwxaqrcode")
+            .Accepts<GenerateQrRequest>("application/json")
+            .Produces<GenerateQrResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402)
+            .Produces<GatewayError>(500).Produces<GatewayError>(502);
+
+        var h5 = app.MapGroup("/api/h5/qrcode").WithTags("Mini-program codes (seed 001)").WithMetadata(H5Envelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        h5.MapPost("/generate", GenerateH5Image).WithName("GenerateH5QrCodeImage")
+            .WithSummary("生成小程序码，返回图片 (seed 001 §1)").Accepts<H5QrCodeRequest>("application/json")
+            .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg")
+            .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
+        h5.MapPost("/generate-base64", GenerateH5Base64).WithName("GenerateH5QrCodeBase64")
+            .WithSummary("生成小程序码，返回 Base64 (seed 001 §2)").Accepts<H5QrCodeRequest>("application/json")
+            .Produces<H5Success<H5QrCodeData>>()
+            .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
+
+        var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
+            .WithSummary("获取不限制的小程序码，data 为 base64 图片 (seed 003 getUnlimited)").Accepts<WxMiniUnlimitedRequest>("application/json")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
+
+        app.MapGet("/codes/{publicId}", ServeImage).WithName("ServeCodeImage").WithTags("Public codes")
+            .WithSummary("已生成的小程序码图片（公开、不可猜测的地址，长期缓存）").AllowAnonymous()
+            .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg").Produces(304).Produces(404);
+        return app;
+    }
+
+    /// <summary>Seed 000: <c>POST /generate-qr {appid, pagepath, type, scene?}</c> plus optional drawing options in WeChat's names.</summary>
+    internal static async Task<IResult> GenerateQr(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands, PublicUrls urls, BillingLedger ledger)
+    {
+        var ct = http.RequestAborted;
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return await GatewayBadRequestAsync(user, ledger, error, ct);
+        var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
+        var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
+        var (type, typeError) = ApiJson.RequiredString(body, "type");
+        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
+        if ((appIdError ?? pageError ?? typeError ?? sceneError) is { } fieldError) return await GatewayBadRequestAsync(user, ledger, fieldError, ct);
+        if (CodeRequestRules.KindOfType(type) is not { } kind)
+            return await GatewayBadRequestAsync(user, ledger, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）", ct);
+
+        var (pageOrPath, effectiveScene) = CodeRequestRules.SplitPagePath(kind, pagePath!, scene);
+        if (kind == CodeKind.WxaCodeUnlimited && string.IsNullOrEmpty(effectiveScene))
+            return await GatewayBadRequestAsync(user, ledger, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出", ct);
+        var (input, optionError) = CodeRequestJson.ReadOptions(body, CodeRequestJson.SnakeCase, kind, pageOrPath, effectiveScene);
+        if (optionError is not null) return await GatewayBadRequestAsync(user, ledger, optionError, ct);
+
+        var result = await commands.GenerateAsync(Caller(http, user), appId, input!, ct);
+        if (!result.Succeeded)
+        {
+            var status = GatewayEnvelope.StatusCodeOf(result.Status);
+            return GatewayEnvelope.Instance.Error(status, result.Message ?? "请求失败", result.BalanceFen, status == 502 ? result.Detail : null);
+        }
+        var code = result.Value!;
+        return TypedResults.Json(new GenerateQrResponse(200,
+            code.FromCache ? "葵花码生成成功（命中缓存），费用已扣除" : "葵花码生成成功，费用已扣除",
+            ImageUrl(urls, http.Request, code.Image), Money.Format(result.BalanceFen)));
+    }
+
+    /// <summary>Seed 001 §1: the image bytes with seed 001's headers.</summary>
+    internal static async Task<IResult> GenerateH5Image(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands)
+    {
+        var (result, error) = await GenerateH5Async(http, user, commands);
+        if (error is not null) return error;
+        var image = result!.Value!.Image;
+        http.Response.Headers.CacheControl = H5CacheControl;
+        http.Response.Headers.ContentDisposition = $"inline; filename=\"qrcode_{CodeRequestRules.FileSafe(image.Scene)}.png\"";
+        return TypedResults.Bytes(image.Bytes, image.ContentType);
+    }
+
+    /// <summary>Seed 001 §2: <c>{success, code, message:"生成小程序码成功", data:{qrcode, base64, size, scene, page, width}, timestamp}</c>.</summary>
+    internal static async Task<IResult> GenerateH5Base64(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands, TimeProvider time)
+    {
+        var (result, error) = await GenerateH5Async(http, user, commands);
+        if (error is not null) return error;
+        var image = result!.Value!.Image;
+        var base64 = Convert.ToBase64String(image.Bytes);
+        return H5Envelope.Success("生成小程序码成功",
+            new H5QrCodeData($"data:{image.ContentType};base64,{base64}", base64, image.Size, image.Scene ?? "", image.Page, image.Width),
+            time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Seed 003 <c>POST /wx/mini/v1/{appId}/{secret}/qrcode/unlimited</c> <c>{scene, page?, width?, autoColor?, lineColor?,
+    /// isHyaline?}</c> (camelCase; <c>lineColor</c> an object or a JSON string): data = plain base64 of the image. Errors
+    /// in family C: 40013/40125 (403) for the app and secret; a rule WeChat would refuse → its errcode (40169 scene
+    /// length, 40129 scene characters, 85096 reserved, 40097 other) with 400 and no debit; WeChat's own errcode after the
+    /// debit → refunded, 400 for parameter errcodes and 502 otherwise; 402; 500.
+    /// </summary>
+    internal static async Task<IResult> WxMiniUnlimited(string appId, string secret, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, MiniProgramCodeCommands commands)
+    {
+        var ct = http.RequestAborted;
+        var (app, appError) = await WxMiniEndpoints.ResolveAppAsync(user, appId, secret, apps, ct);
+        if (appError is not null) return appError;
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, error);
+        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
+        if (sceneError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, sceneError);
+        if (string.IsNullOrEmpty(scene)) return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidScene, 400, "invalid length for scene, or the data is not json string hint: scene参数不能为空");
+        var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.CamelCase, null);
+        if (inputError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, inputError);
+
+        var result = await commands.GenerateForAppAsync(Caller(http, user), app!, input!, ct);
+        return result.Status switch
+        {
+            BilledStatus.InvalidInput => WxMiniEnvelope.Instance.Fail((result.Detail as CodeRejection)?.ErrCode ?? InvalidArgs, 400, result.Message ?? "请求参数错误"),
+            BilledStatus.UpstreamError when result.Detail is UpstreamErrorDetail d =>
+                WxMiniEnvelope.Instance.Fail(d.ErrCode, WeChatErrCodes.IsParameterError(d.ErrCode) ? 400 : 502, result.Message ?? d.ErrMsg),
+            _ => WxMiniEnvelope.Instance.From(result, code => Convert.ToBase64String(code.Image.Bytes)),
+        };
+    }
+
+    /// <summary>
+    /// <c>GET /codes/{publicId}</c>: the stored image with its Content-Type, an ETag (the public id; the bytes never
+    /// change) and <c>Cache-Control: public, max-age=&lt;seconds until retention ends&gt;, immutable</c>; 304 on a
+    /// matching <c>If-None-Match</c>; 404 when unknown or past retention.
+    /// </summary>
+    internal static async Task<IResult> ServeImage(string publicId, HttpContext http, MiniProgramCodeStore store, TimeProvider time)
+    {
+        var image = await store.FindPublicAsync(publicId, http.RequestAborted);
+        if (image is null) return PublicPage.Html(404, "小程序码不存在", "这个小程序码不存在或已过期。", "The code does not exist or has expired.");
+
+        var maxAge = (long)Math.Clamp((image.ExpiresAt - time.GetUtcNow()).TotalSeconds, 0, 365 * 24 * 3600);
+        var etag = $"\"{image.PublicId}\"";
+        http.Response.Headers.CacheControl = $"public, max-age={maxAge}, immutable";
+        http.Response.Headers.ETag = etag;
+        var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch.Trim() == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == etag)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Bytes(image.Bytes, image.ContentType, lastModified: image.CreatedAt, entityTag: EntityTagHeaderValue.Parse(etag));
+    }
+
+    /// <summary>The absolute public URL of a stored image: <c>{PublicBaseUrl}/codes/{PublicId}</c>.</summary>
+    public static string ImageUrl(PublicUrls urls, HttpRequest request, MiniProgramCodeImage image) => urls.Absolute(request, ImagePath(image.PublicId));
+
+    /// <summary>The site-relative path of a stored image.</summary>
+    public static string ImagePath(string publicId) => "/codes/" + publicId;
+
+    private static async Task<(BilledResult<GeneratedCode>? Result, IResult? Error)> GenerateH5Async(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands)
+    {
+        var ct = http.RequestAborted;
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return (null, H5Envelope.Instance.Error(400, error));
+        var (appId, appIdError) = ApiJson.OptionalString(body, "appid");
+        if (appIdError is not null) return (null, H5Envelope.Instance.Error(400, appIdError));
+        var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.SnakeCase, CodeRequestRules.DefaultPage);
+        if (inputError is not null) return (null, H5Envelope.Instance.Error(400, inputError));
+
+        var result = await commands.GenerateAsync(Caller(http, user), appId, input!, ct);
+        return result.Succeeded ? (result, null) : (null, H5Envelope.Instance.FromFailure(result));
+    }
+
+    private const int InvalidArgs = 40097;
+
+    private static MiniProgramCodeCommands.Caller Caller(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
+
+    private static async Task<IResult> GatewayBadRequestAsync(ClaimsPrincipal user, BillingLedger ledger, string message, CancellationToken ct) =>
+        GatewayEnvelope.Instance.Error(400, message, await ledger.GetBalanceFenAsync(user.UserId(), ct));
+}

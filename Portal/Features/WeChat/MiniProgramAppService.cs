@@ -1,0 +1,180 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Features.WeChat;
+
+/// <summary>An app as its owner (or an admin) sees it: never the secret, only its last 4 characters.</summary>
+public sealed record MiniProgramAppSummary(Guid Id, string AppId, string Name, string SecretLast4, bool IsDefault,
+    DateTimeOffset CreatedAt, DateTimeOffset? LastTestedAt, bool? LastTestOk)
+{
+    /// <summary>What the list shows for the secret: <c>••••abcd</c>.</summary>
+    public string MaskedSecret => "••••" + SecretLast4;
+
+    internal static MiniProgramAppSummary Of(MiniProgramApp a) =>
+        new(a.Id, a.AppId, a.Name, a.SecretLast4, a.IsDefault, a.CreatedAt, a.LastTestedAt, a.LastTestOk);
+}
+
+/// <summary>Outcome of <see cref="MiniProgramAppService.RegisterAsync"/>: the app, or an error message (Chinese).</summary>
+public sealed record RegisterAppResult(MiniProgramAppSummary? App, string? Error)
+{
+    /// <summary>True when registered.</summary>
+    public bool Succeeded => App is not null;
+}
+
+/// <summary>Outcome of a credentials test: whether an access token was obtained, and WeChat's errcode/errmsg if not.</summary>
+public sealed record AppTestResult(bool Ok, int ErrCode, string? Message);
+
+/// <summary>
+/// The mini-program registry (issue 3 §1): register, list, default, delete, credential test, and the look-ups the API
+/// routes use. Only the owner (and, for <see cref="GetForUserAsync"/>, admins) see an app; anyone else gets
+/// "absent". AppSecrets are stored encrypted and never returned.
+/// </summary>
+public sealed partial class MiniProgramAppService(
+    IDbContextFactory<PortalDbContext> dbFactory, AppSecretProtector protector, IWeChatApi weChat, TimeProvider time)
+{
+    /// <summary>Longest display name.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>True for a WeChat AppID: <c>wx</c> followed by 16 hex digits (WECHAT.md; seed examples like <c>wx6b698b0251caccff</c>).</summary>
+    public static bool IsValidAppId(string? appId) => appId is not null && AppIdPattern().IsMatch(appId);
+
+    /// <summary>True for an AppSecret: 32 hex characters.</summary>
+    public static bool IsValidSecret(string? secret) => secret is not null && SecretPattern().IsMatch(secret);
+
+    /// <summary>Validation message (Chinese) for an AppID being typed, or null when valid.</summary>
+    public static string? ValidateAppId(string? appId) =>
+        string.IsNullOrWhiteSpace(appId) ? "请输入 AppID" : IsValidAppId(appId.Trim()) ? null : "AppID 应为 wx 开头加 16 位十六进制字符";
+
+    /// <summary>Validation message (Chinese) for an AppSecret being typed, or null when valid.</summary>
+    public static string? ValidateSecret(string? secret) =>
+        string.IsNullOrWhiteSpace(secret) ? "请输入 AppSecret" : IsValidSecret(secret.Trim()) ? null : "AppSecret 应为 32 位十六进制字符";
+
+    /// <summary>
+    /// Registers an app for <paramref name="userId"/>. The first app becomes the default. Errors: invalid AppID or
+    /// secret format, name too long, AppID already registered by this user. The display name defaults to the AppID.
+    /// </summary>
+    public async Task<RegisterAppResult> RegisterAsync(string userId, string? appId, string? secret, string? name, CancellationToken ct = default)
+    {
+        appId = appId?.Trim() ?? "";
+        secret = secret?.Trim() ?? "";
+        name = string.IsNullOrWhiteSpace(name) ? appId : name.Trim();
+        if ((ValidateAppId(appId) ?? ValidateSecret(secret)) is { } error) return new(null, error);
+        if (name.Length > MaxNameLength) return new(null, $"名称最长 {MaxNameLength} 个字符");
+
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.MiniProgramApps.AnyAsync(a => a.UserId == userId && a.AppId == appId, ct)) return new(null, "该 AppID 已经登记过");
+        var app = new MiniProgramApp
+        {
+            Id = Guid.CreateVersion7(now), UserId = userId, AppId = appId, Name = name,
+            ProtectedSecret = protector.ProtectSecret(secret), SecretLast4 = secret[^4..],
+            IsDefault = !await db.MiniProgramApps.AnyAsync(a => a.UserId == userId, ct), CreatedAt = now,
+        };
+        db.MiniProgramApps.Add(app);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return new(null, "该 AppID 已经登记过");
+        }
+        if (app.IsDefault) await EnsureOneDefaultAsync(userId, ct);
+        return new(MiniProgramAppSummary.Of(app), null);
+    }
+
+    /// <summary>The owner's apps, default first, then by registration.</summary>
+    public async Task<IReadOnlyList<MiniProgramAppSummary>> ListMineAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var apps = await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId).ToListAsync(ct);
+        return apps.OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).Select(MiniProgramAppSummary.Of).ToList();
+    }
+
+    /// <summary>App <paramref name="id"/> if <paramref name="userId"/> owns it or <paramref name="isAdmin"/>; otherwise null, as if absent.</summary>
+    public async Task<MiniProgramApp?> GetForUserAsync(Guid id, string userId, bool isAdmin, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && (isAdmin || a.UserId == userId), ct);
+    }
+
+    /// <summary>The owner's app with WeChat AppID <paramref name="appId"/>, or null (seed 000/003: "appid not registered").</summary>
+    public async Task<MiniProgramApp?> FindOwnedByAppIdAsync(string userId, string? appId, CancellationToken ct = default)
+    {
+        appId = appId?.Trim();
+        if (!IsValidAppId(appId)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == userId && a.AppId == appId, ct);
+    }
+
+    /// <summary>The owner's default app, or null when they registered none (seed 001 without <c>appid</c>).</summary>
+    public async Task<MiniProgramApp?> FindDefaultAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId && a.IsDefault).OrderBy(a => a.Id).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Makes app <paramref name="id"/> the owner's only default. Returns false when the owner has no such app.</summary>
+    public async Task<bool> SetDefaultAsync(string userId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.MiniProgramApps.AnyAsync(a => a.Id == id && a.UserId == userId, ct)) return false;
+        // One statement sets every flag, so there is never a moment with two defaults or none.
+        await db.MiniProgramApps.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsDefault, a => a.Id == id), ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes one of the owner's apps with its token and sessions. When it was the default, the oldest remaining app
+    /// becomes the default. Returns false when the owner has no such app.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string userId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.WeChatSessions.Where(s => s.AppRowId == id && db.MiniProgramApps.Any(a => a.Id == id && a.UserId == userId)).ExecuteDeleteAsync(ct);
+        await db.WeChatAccessTokens.Where(t => t.AppRowId == id && db.MiniProgramApps.Any(a => a.Id == id && a.UserId == userId)).ExecuteDeleteAsync(ct);
+        var deleted = await db.MiniProgramApps.Where(a => a.Id == id && a.UserId == userId).ExecuteDeleteAsync(ct);
+        if (deleted == 0) return false;
+        await EnsureOneDefaultAsync(userId, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Tests the owner's app credentials by obtaining an access token (normal mode, so a valid cached token passes
+    /// without a call) and records the outcome. Returns null when the owner has no such app.
+    /// </summary>
+    public async Task<AppTestResult?> TestCredentialsAsync(string userId, Guid id, CancellationToken ct = default)
+    {
+        var app = await GetForUserAsync(id, userId, false, ct);
+        if (app is null) return null;
+        var token = await weChat.GetAccessTokenAsync(app, false, ct);
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.MiniProgramApps.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.LastTestedAt, now).SetProperty(a => a.LastTestOk, token.Succeeded), ct);
+        return new AppTestResult(token.Succeeded, token.ErrCode, token.ErrMsg);
+    }
+
+    /// <summary>True when <paramref name="candidate"/> is the app's AppSecret (constant-time compare, seed 003 <c>{secret}</c>).</summary>
+    public bool SecretMatches(MiniProgramApp app, string? candidate) => protector.SecretMatches(app, candidate);
+
+    /// <summary>The app's AppSecret in clear. Internal: for the WeChat client only; never log or return it.</summary>
+    internal string UnprotectSecret(MiniProgramApp app) => protector.UnprotectSecret(app);
+
+    /// <summary>Leaves exactly one default among the owner's apps (the current one if any, else the oldest).</summary>
+    private async Task EnsureOneDefaultAsync(string userId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var apps = await db.MiniProgramApps.Where(a => a.UserId == userId).Select(a => new { a.Id, a.IsDefault }).ToListAsync(ct);
+        if (apps.Count == 0 || apps.Count(a => a.IsDefault) == 1) return;
+        var keep = apps.Where(a => a.IsDefault).Select(a => a.Id).DefaultIfEmpty(apps.Min(a => a.Id)).Min();
+        await db.MiniProgramApps.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsDefault, a => a.Id == keep), ct);
+    }
+
+    [GeneratedRegex("^wx[0-9a-fA-F]{16}$")]
+    private static partial Regex AppIdPattern();
+
+    [GeneratedRegex("^[0-9a-fA-F]{32}$")]
+    private static partial Regex SecretPattern();
+}

@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
+using Portal.Infrastructure.Api;
+
+namespace Portal.Features.WeChat;
+
+/// <summary>
+/// Seed 003 "微信中控服务" routes under <c>/wx/mini/v1/{appId}/…</c> (CONTRACTS.md family C), except
+/// <c>POST …/{secret}/qrcode/unlimited</c>, which the mini-program codes feature maps with the same envelope and
+/// <see cref="ResolveAppAsync"/>. Every route needs an API token; <c>{appId}</c> must be registered by its owner.
+/// </summary>
+public static class WxMiniEndpoints
+{
+    /// <summary>The route prefix.</summary>
+    public const string Prefix = "/wx/mini/v1";
+
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapWxMiniEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
+            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+        api.MapGet("/{appId}/{secret}/code2Session", Code2Session).WithName("WxMiniCode2Session")
+            .WithSummary("获取会话密钥：用登录凭证 code 换取 Portal 会话 token (seed 003)")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403).Produces<WxMiniError>(502);
+        api.MapGet("/{appId}/decode", Decode).WithName("WxMiniDecode")
+            .WithSummary("数据解密：AES-128-CBC 解密 encryptedData 并校验 watermark.appid (seed 003)")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+        api.MapGet("/{appId}/unionId", UnionId).WithName("WxMiniUnionId")
+            .WithSummary("获取 unionId (seed 003)")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+        api.MapGet("/{appId}/openId", OpenId).WithName("WxMiniOpenId")
+            .WithSummary("获取 openId (seed 003)")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+        api.MapGet("/{appId}/{secret}/access_token", AccessToken).WithName("WxMiniAccessToken")
+            .WithSummary("获取中控 access token (seed 003)")
+            .Produces<WxMiniResponse>().Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403).Produces<WxMiniError>(502);
+        return app;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="appId"/> among the caller's apps and, when <paramref name="secret"/> is given (a
+    /// <c>{secret}</c> route), checks it in constant time. Returns the app, or the family-C error: 40013 (403) for an
+    /// app the caller did not register, 40125 (403) for a wrong secret. Nothing is debited.
+    /// </summary>
+    public static async Task<(MiniProgramApp? App, IResult? Error)> ResolveAppAsync(
+        ClaimsPrincipal user, string appId, string? secret, MiniProgramAppService apps, CancellationToken ct)
+    {
+        var app = await apps.FindOwnedByAppIdAsync(user.UserId(), appId, ct);
+        if (app is null) return (null, WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.InvalidAppId));
+        if (secret is not null && !apps.SecretMatches(app, secret)) return (null, WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.InvalidSecret));
+        return (app, null);
+    }
+
+    /// <summary><c>GET /{appId}/{secret}/code2Session?code=</c>: billed <c>wechat.code2session</c>; data = a session token.</summary>
+    internal static async Task<IResult> Code2Session(string appId, string secret, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, IWeChatApi weChat, WeChatSessionService sessions, ChargeFlow flow)
+    {
+        var ct = http.RequestAborted;
+        var (app, error) = await ResolveAppAsync(user, appId, secret, apps, ct);
+        if (error is not null) return error;
+        var code = Query(http, "code");
+        if (code is null) return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
+
+        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatCode2Session), async c =>
+        {
+            var login = await weChat.Code2SessionAsync(app!, code, c);
+            if (!login.Succeeded) return WeChatWork.Failure<string, WeChatLogin>(login);
+            return WorkResult<string>.Ok(await sessions.CreateAsync(app!, login.Value, c));
+        }, ct);
+        return WxMiniEnvelope.Instance.From(result, token => token);
+    }
+
+    /// <summary>
+    /// <c>GET /{appId}/decode?sessionkey=&amp;encryptedData=&amp;iv=</c>: billed <c>wechat.decode</c>; data = the decrypted
+    /// object. <c>sessionkey</c> is a session token or a raw base64 session_key. Missing parameters → 1001/1002/1003,
+    /// an unknown token → 1000, failed decryption or another app's watermark → 1004; all before any debit.
+    /// </summary>
+    internal static async Task<IResult> Decode(string appId, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow)
+    {
+        var ct = http.RequestAborted;
+        var (app, error) = await ResolveAppAsync(user, appId, null, apps, ct);
+        if (error is not null) return error;
+        var sessionKeyOrToken = Query(http, "sessionkey");
+        var encryptedData = Query(http, "encryptedData");
+        var iv = Query(http, "iv");
+        if (sessionKeyOrToken is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
+        if (encryptedData is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingEncryptedData);
+        if (iv is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingIv);
+
+        string sessionKey;
+        if (await sessions.FindAsync(app!, sessionKeyOrToken, ct) is { } session) sessionKey = sessions.SessionKeyOf(session);
+        else if (!sessionKeyOrToken.StartsWith(WeChatSessionService.TokenPrefix, StringComparison.Ordinal) && WeChatDataCrypto.IsRawSessionKey(sessionKeyOrToken)) sessionKey = sessionKeyOrToken;
+        else return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
+
+        if (WeChatDataCrypto.TryDecrypt(sessionKey, encryptedData, iv, app!.AppId) is not { } data)
+            return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.DecodeFailed);
+        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatDecode), _ => Task.FromResult(WorkResult<JsonElement>.Ok(data)), ct);
+        return WxMiniEnvelope.Instance.From(result, json => json);
+    }
+
+    /// <summary><c>GET /{appId}/unionId?token=</c>: priced <c>wechat.unionid</c>; data = unionid or null.</summary>
+    internal static Task<IResult> UnionId(string appId, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow) =>
+        SessionReadAsync(appId, http, user, apps, sessions, flow, BillableProducts.WeChatUnionId, s => s.UnionId);
+
+    /// <summary><c>GET /{appId}/openId?token=</c>: priced <c>wechat.openid</c>; data = openid.</summary>
+    internal static Task<IResult> OpenId(string appId, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow) =>
+        SessionReadAsync(appId, http, user, apps, sessions, flow, BillableProducts.WeChatOpenId, s => s.OpenId);
+
+    /// <summary>
+    /// <c>GET /{appId}/{secret}/access_token</c>: priced <c>wechat.access_token</c>; data = the centrally managed token,
+    /// so the app's other services read it here instead of calling WeChat (WECHAT.md §2.1).
+    /// </summary>
+    internal static async Task<IResult> AccessToken(string appId, string secret, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, IWeChatApi weChat, ChargeFlow flow)
+    {
+        var ct = http.RequestAborted;
+        var (app, error) = await ResolveAppAsync(user, appId, secret, apps, ct);
+        if (error is not null) return error;
+        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatAccessToken), async c =>
+        {
+            var token = await weChat.GetAccessTokenAsync(app!, false, c);
+            return token.Succeeded ? WorkResult<string>.Ok(token.Value.Token) : WeChatWork.Failure<string, WeChatAccessToken>(token);
+        }, ct);
+        return WxMiniEnvelope.Instance.From(result, token => token);
+    }
+
+    private static async Task<IResult> SessionReadAsync(string appId, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow, string product, Func<WeChatSession, string?> read)
+    {
+        var ct = http.RequestAborted;
+        var (app, error) = await ResolveAppAsync(user, appId, null, apps, ct);
+        if (error is not null) return error;
+        var token = Query(http, "token");
+        if (token is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
+        var session = await sessions.FindAsync(app!, token, ct);
+        if (session is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
+        var value = read(session);
+        var result = await flow.RunAsync(Debit(http, user, product), _ => Task.FromResult(WorkResult<string?>.Ok(value)), ct);
+        return WxMiniEnvelope.Instance.From(result, v => v);
+    }
+
+    private static string? Query(HttpContext http, string name)
+    {
+        var value = http.Request.Query[name].ToString().Trim();
+        return value.Length == 0 ? null : value;
+    }
+
+    private static DebitRequest Debit(HttpContext http, ClaimsPrincipal user, string product) =>
+        new(user.UserId(), product, http.TraceIdentifier, user.ApiTokenId());
+}
