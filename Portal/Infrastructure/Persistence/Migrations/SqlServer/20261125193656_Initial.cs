@@ -692,9 +692,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                 columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_WeChatSessions_AppRowId",
+                name: "IX_WeChatSessions_AppRowId_OpenId",
                 table: "WeChatSessions",
-                column: "AppRowId");
+                columns: new[] { "AppRowId", "OpenId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WeChatSessions_ExpiresAt",
