@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -85,7 +85,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -99,7 +99,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -115,7 +115,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -130,7 +130,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -145,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -157,6 +157,8 @@ BEGIN
         [Hash] nvarchar(64) NOT NULL,
         [CreatedAt] datetimeoffset NOT NULL,
         [ExpiresAt] datetimeoffset NULL,
+        [DailySpendCapFen] bigint NULL,
+        [AllowedIps] nvarchar(1000) NULL,
         [LastUsedAt] datetimeoffset NULL,
         [LastUsedIp] nvarchar(64) NULL,
         [RevokedAt] datetimeoffset NULL,
@@ -167,7 +169,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -182,7 +184,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -197,7 +199,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -211,7 +213,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -225,7 +227,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -240,7 +242,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramApps] (
@@ -261,7 +263,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramCodeImages] (
@@ -287,7 +289,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -305,7 +307,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -323,7 +325,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -343,7 +345,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -365,7 +367,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -388,7 +390,22 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
+)
+BEGIN
+    CREATE TABLE [ApiTokenDailySpends] (
+        [ApiTokenId] uniqueidentifier NOT NULL,
+        [Day] int NOT NULL,
+        [SpentFen] bigint NOT NULL,
+        CONSTRAINT [PK_ApiTokenDailySpends] PRIMARY KEY ([ApiTokenId], [Day]),
+        CONSTRAINT [CK_ApiTokenDailySpends_SpentFen_NonNegative] CHECK ("SpentFen" >= 0),
+        CONSTRAINT [FK_ApiTokenDailySpends_ApiTokens_ApiTokenId] FOREIGN KEY ([ApiTokenId]) REFERENCES [ApiTokens] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatAccessTokens] (
@@ -410,7 +427,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatSessions] (
@@ -429,7 +446,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -437,7 +454,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -445,7 +462,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -453,7 +470,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -461,7 +478,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -469,7 +486,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -477,7 +494,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -485,7 +502,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -493,7 +510,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -501,7 +518,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -509,7 +526,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -517,7 +534,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -525,7 +542,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -533,7 +550,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
@@ -541,7 +558,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -549,7 +566,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -557,7 +574,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -565,7 +582,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -573,7 +590,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
@@ -581,7 +598,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
@@ -589,7 +606,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
@@ -597,7 +614,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
@@ -605,7 +622,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
@@ -613,7 +630,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
@@ -621,7 +638,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -629,7 +646,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -637,7 +654,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -645,7 +662,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -653,7 +670,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -661,7 +678,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -669,7 +686,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -677,7 +694,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_AppRowId_OpenId] ON [WeChatSessions] ([AppRowId], [OpenId]);
@@ -685,7 +702,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
@@ -693,7 +710,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
@@ -701,11 +718,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125193656_Initial'
+    WHERE [MigrationId] = N'20261125194346_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125193656_Initial', N'10.0.15');
+    VALUES (N'20261125194346_Initial', N'10.0.15');
 END;
 
 COMMIT;

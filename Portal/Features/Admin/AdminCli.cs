@@ -56,12 +56,20 @@ public static class AdminCli
         }));
 
         var name = new Option<string>("--name") { Description = "Token name", Required = true };
-        var issue = new Command("issue", "Issue an API token (printed alone on the last line)") { email, name };
+        var dailyCap = new Option<string?>("--daily-cap") { Description = "Optional spend cap per UTC day in yuan, e.g. 5.00" };
+        var allowIps = new Option<string?>("--allow-ips") { Description = "Optional IP allow-list, e.g. \"203.0.113.7,10.0.0.0/8\"" };
+        var issue = new Command("issue", "Issue an API token (printed alone on the last line)") { email, name, dailyCap, allowIps };
         issue.SetAction((r, ct) => Run(services, stderr, async sp =>
         {
             var user = await FindUserAsync(sp, r.GetValue(email)!);
             if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
-            var issued = await sp.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, r.GetValue(name)!, null, ct);
+            long? capFen = null;
+            if (r.GetValue(dailyCap) is { } capText)
+            {
+                if (!Money.TryParse(capText, out var parsedCap) || parsedCap < 0) return Fail(stderr, "daily cap must be a non-negative amount with at most two decimals");
+                capFen = parsedCap;
+            }
+            var issued = await sp.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, r.GetValue(name)!, null, ct, capFen, r.GetValue(allowIps));
             stdout.WriteLine($"issued token '{issued.Token.Name}' for {user.Email}; it is shown once:");
             stdout.WriteLine(issued.Secret);
             return 0;

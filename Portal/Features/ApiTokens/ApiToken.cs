@@ -30,6 +30,15 @@ public sealed class ApiToken
     /// <summary>Optional expiry (UTC).</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Optional cap on what this token may spend per UTC day, in fen (null: no cap).</summary>
+    public long? DailySpendCapFen { get; init; }
+
+    /// <summary>
+    /// Optional comma-separated IP allow-list (addresses or CIDR ranges, e.g. <c>203.0.113.7, 10.0.0.0/8</c>); null or
+    /// empty allows every address.
+    /// </summary>
+    public string? AllowedIps { get; init; }
+
     /// <summary>Last successful authentication (UTC), refreshed at most once a minute.</summary>
     public DateTimeOffset? LastUsedAt { get; private set; }
 
@@ -44,4 +53,20 @@ public sealed class ApiToken
 
     /// <summary>Revokes the token; revoking twice keeps the first time.</summary>
     public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
+}
+
+/// <summary>What one API token spent on one UTC day, in fen; kept only for tokens with a daily cap.</summary>
+public sealed class ApiTokenDailySpend
+{
+    /// <summary>The token.</summary>
+    public Guid ApiTokenId { get; init; }
+
+    /// <summary>The UTC day as <c>yyyyMMdd</c>, e.g. 20261125.</summary>
+    public int Day { get; init; }
+
+    /// <summary>Net spend that day in fen (debits minus refunds), never above the cap.</summary>
+    public long SpentFen { get; init; }
+
+    /// <summary>The <see cref="Day"/> key of an instant.</summary>
+    public static int DayOf(DateTimeOffset instant) { var d = instant.UtcDateTime; return d.Year * 10000 + d.Month * 100 + d.Day; }
 }

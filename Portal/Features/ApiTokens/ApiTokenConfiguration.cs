@@ -17,8 +17,19 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.Property(t => t.Last4).HasMaxLength(4);
         b.Property(t => t.Hash).HasMaxLength(64);
         b.Property(t => t.LastUsedIp).HasMaxLength(64);
+        b.Property(t => t.AllowedIps).HasMaxLength(ApiTokenIpAllowList.MaxLength);
         b.HasIndex(t => t.Hash).IsUnique();
         b.HasIndex(t => t.UserId);
         b.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApiTokenDailySpendConfiguration : IEntityTypeConfiguration<ApiTokenDailySpend>
+{
+    public void Configure(EntityTypeBuilder<ApiTokenDailySpend> b)
+    {
+        b.ToTable("ApiTokenDailySpends", t => t.HasCheckConstraint("CK_ApiTokenDailySpends_SpentFen_NonNegative", "\"SpentFen\" >= 0"));
+        b.HasKey(x => new { x.ApiTokenId, x.Day });
+        b.HasOne<ApiToken>().WithMany().HasForeignKey(x => x.ApiTokenId).OnDelete(DeleteBehavior.Cascade);
     }
 }

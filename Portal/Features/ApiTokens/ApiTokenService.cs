@@ -5,7 +5,8 @@ namespace Portal.Features.ApiTokens;
 
 /// <summary>A token as listed to its owner (never the secret or its hash).</summary>
 public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string Last4, DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt)
+    DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt,
+    long? DailySpendCapFen = null, string? AllowedIps = null)
 {
     /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
     public string Display => $"{Prefix}…{Last4}";
@@ -27,9 +28,19 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>Issues a token for <paramref name="userId"/>.</summary>
-    /// <exception cref="ArgumentException">Empty or too long name, or an expiry not in the future.</exception>
-    public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default)
+    /// <param name="userId">Owner.</param>
+    /// <param name="name">Label, 1–100 characters.</param>
+    /// <param name="expiresAt">Optional expiry (must be in the future).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="dailySpendCapFen">Optional cap on spend per UTC day, in fen (≥ 0).</param>
+    /// <param name="allowedIps">Optional IP allow-list (see <see cref="ApiTokenIpAllowList"/>).</param>
+    /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
+    public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default,
+        long? dailySpendCapFen = null, string? allowedIps = null)
     {
+        if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
+        var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
+        if (ipError is not null) throw new ArgumentException(ipError, nameof(allowedIps));
         name = (name ?? "").Trim();
         if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
         var now = time.GetUtcNow();
@@ -41,6 +52,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             Id = Guid.CreateVersion7(now), UserId = userId, Name = name,
             Prefix = secret[..ApiTokenFormat.DisplayPrefixLength], Last4 = secret[^4..],
             Hash = ApiTokenFormat.Hash(secret), CreatedAt = now, ExpiresAt = expiresAt?.ToUniversalTime(),
+            DailySpendCapFen = dailySpendCapFen, AllowedIps = ipList,
         };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiTokens.Add(token);
@@ -69,7 +81,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
 
     /// <summary>
     /// Verifies a presented token: well-formed (checked before any lookup), known by hash, not revoked or expired,
-    /// and its owner not locked out. Records last use (time and IP) at most once per minute.
+    /// its owner not locked out, and the caller's IP on the token's allow-list when it has one. Records last use (time
+    /// and IP) at most once per minute.
     /// </summary>
     /// <returns>The principal, or null when the token must be refused.</returns>
     public async Task<ApiTokenPrincipal?> AuthenticateAsync(string presented, string? remoteIp, CancellationToken ct = default)
@@ -80,9 +93,10 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var match = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, u.LockoutEnd })
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, t.AllowedIps, u.LockoutEnd })
             .SingleOrDefaultAsync(ct);
         if (match is null || (match.LockoutEnd is { } end && end > now)) return null;
+        if (!ApiTokenIpAllowList.Allows(match.AllowedIps, remoteIp)) return null;
 
         if (match.LastUsedAt is null || match.LastUsedAt < now - LastUsedResolution)
         {
@@ -94,5 +108,5 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
-        new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt);
+        new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt, t.DailySpendCapFen, t.AllowedIps);
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.ApiTokens;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Billing;
@@ -11,11 +12,12 @@ namespace Portal.Features.Billing;
 public sealed record DebitRequest(string UserId, string Product, string RequestId, Guid? ApiTokenId = null);
 
 /// <summary>Result of <see cref="BillingLedger.DebitAsync"/>.</summary>
-/// <param name="Succeeded">False when the balance was below the price (nothing was written).</param>
+/// <param name="Succeeded">False when the balance was below the price or the token's daily cap was reached (nothing was written).</param>
 /// <param name="ChargeId">The new Pending charge, or <see cref="Guid.Empty"/>.</param>
 /// <param name="PriceFen">Price debited (or that would have been), in fen.</param>
 /// <param name="BalanceFen">Balance in fen after the debit, or the unchanged balance when it failed.</param>
-public sealed record DebitOutcome(bool Succeeded, Guid ChargeId, long PriceFen, long BalanceFen);
+/// <param name="DailyCapReached">True when the refusal was the API token's daily spend cap, not the balance.</param>
+public sealed record DebitOutcome(bool Succeeded, Guid ChargeId, long PriceFen, long BalanceFen, bool DailyCapReached = false);
 
 /// <summary>Result of a refund attempt.</summary>
 /// <param name="Refunded">True when this call moved the charge Pending → Refunded; false when it was already settled.</param>
@@ -101,8 +103,25 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var price = await GetPriceFenAsync(db, request.Product, ct);
         var now = time.GetUtcNow();
+        var cap = request.ApiTokenId is { } tokenId
+            ? await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => t.DailySpendCapFen).SingleOrDefaultAsync(ct)
+            : null;
+        var day = ApiTokenDailySpend.DayOf(now);
+        if (cap is not null) await EnsureDailySpendRowAsync(request.ApiTokenId!.Value, day, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (cap is { } capFen)
+        {
+            // Same one-statement pattern as the balance: the cap can never be overshot by concurrent calls.
+            var within = await db.ApiTokenDailySpends
+                .Where(d => d.ApiTokenId == request.ApiTokenId && d.Day == day && d.SpentFen + price <= capFen)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.SpentFen, d => d.SpentFen + price), ct);
+            if (within != 1)
+            {
+                await tx.RollbackAsync(ct);
+                return new DebitOutcome(false, Guid.Empty, price, await ReadBalanceAsync(db, request.UserId, ct), DailyCapReached: true);
+            }
+        }
         var debited = await db.Accounts
             .Where(a => a.UserId == request.UserId && a.BalanceFen >= price)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen - price), ct);
@@ -196,6 +215,14 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
 
         await db.Accounts.Where(a => a.UserId == charge.UserId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen + charge.PriceFen), ct);
+        if (charge.ApiTokenId is { } refundTokenId)
+        {
+            // Give the refunded amount back to the day's cap (no row: the token has no cap).
+            var chargeDay = ApiTokenDailySpend.DayOf(charge.CreatedAt);
+            await db.ApiTokenDailySpends
+                .Where(d => d.ApiTokenId == refundTokenId && d.Day == chargeDay && d.SpentFen >= charge.PriceFen)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.SpentFen, d => d.SpentFen - charge.PriceFen), ct);
+        }
         var balanceAfter = await ReadBalanceAsync(db, charge.UserId, ct);
         db.LedgerEntries.Add(new LedgerEntry
         {
@@ -330,6 +357,22 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
         var price = await db.ProductPrices.Where(p => p.Product == product).Select(p => (long?)p.PriceFen).SingleOrDefaultAsync(ct);
         return price ?? BillableProducts.All.Where(p => p.Product == product).Select(p => (long?)p.DefaultPriceFen).SingleOrDefault()
             ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
+    }
+
+    private async Task EnsureDailySpendRowAsync(Guid tokenId, int day, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.ApiTokenDailySpends.AnyAsync(d => d.ApiTokenId == tokenId && d.Day == day, ct)) return;
+        db.ApiTokenDailySpends.Add(new ApiTokenDailySpend { ApiTokenId = tokenId, Day = day });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            await using var check = await dbFactory.CreateDbContextAsync(ct);
+            if (!await check.ApiTokenDailySpends.AnyAsync(d => d.ApiTokenId == tokenId && d.Day == day, ct)) throw;
+        }
     }
 
     private static async Task<long> ReadBalanceAsync(PortalDbContext db, string userId, CancellationToken ct) =>

@@ -74,7 +74,8 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
     public async Task<BilledResult<T>> RunAsync<T>(DebitRequest request, Func<CancellationToken, Task<WorkResult<T>>> work, CancellationToken ct)
     {
         var debit = await ledger.DebitAsync(request, ct);
-        if (!debit.Succeeded) return new(BilledStatus.InsufficientFunds, default, debit.BalanceFen, "余额不足");
+        if (!debit.Succeeded)
+            return new(BilledStatus.InsufficientFunds, default, debit.BalanceFen, debit.DailyCapReached ? "已达到该 API Token 的每日消费上限" : "余额不足");
         faults.At(FaultPoints.AfterDebit);
 
         WorkResult<T> result;

@@ -26,6 +26,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<RedemptionCodeBatch> RedemptionCodeBatches => Set<RedemptionCodeBatch>();
     public DbSet<RedemptionCode> RedemptionCodes => Set<RedemptionCode>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<ApiTokenDailySpend> ApiTokenDailySpends => Set<ApiTokenDailySpend>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
     public DbSet<MiniProgramCodeImage> MiniProgramCodeImages => Set<MiniProgramCodeImage>();
@@ -48,6 +49,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new RedemptionCodeBatchConfiguration());
         builder.ApplyConfiguration(new RedemptionCodeConfiguration());
         builder.ApplyConfiguration(new ApiTokenConfiguration());
+        builder.ApplyConfiguration(new ApiTokenDailySpendConfiguration());
         builder.ApplyConfiguration(new ShortLinkConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
         builder.ApplyConfiguration(new IdempotencyRecordConfiguration());

@@ -269,8 +269,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long?>("DailySpendCapFen")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
@@ -318,6 +325,25 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.Property<Guid>("ApiTokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SpentFen")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ApiTokenId", "Day");
+
+                    b.ToTable("ApiTokenDailySpends", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ApiTokenDailySpends_SpentFen_NonNegative", "\"SpentFen\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("Portal.Features.Billing.Account", b =>
@@ -1005,6 +1031,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.HasOne("Portal.Features.ApiTokens.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("ApiTokenId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -256,7 +256,14 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DailySpendCapFen")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ExpiresAt")
@@ -305,6 +312,25 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.Property<Guid>("ApiTokenId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpentFen")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ApiTokenId", "Day");
+
+                    b.ToTable("ApiTokenDailySpends", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ApiTokenDailySpends_SpentFen_NonNegative", "\"SpentFen\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("Portal.Features.Billing.Account", b =>
@@ -991,6 +1017,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.HasOne("Portal.Features.ApiTokens.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("ApiTokenId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

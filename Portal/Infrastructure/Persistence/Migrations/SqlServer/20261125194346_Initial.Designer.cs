@@ -12,7 +12,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPortalDbContext))]
-    [Migration("20261125193656_Initial")]
+    [Migration("20261125194346_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -272,8 +272,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long?>("DailySpendCapFen")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
@@ -321,6 +328,25 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.Property<Guid>("ApiTokenId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SpentFen")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ApiTokenId", "Day");
+
+                    b.ToTable("ApiTokenDailySpends", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ApiTokenDailySpends_SpentFen_NonNegative", "\"SpentFen\" >= 0");
+                        });
                 });
 
             modelBuilder.Entity("Portal.Features.Billing.Account", b =>
@@ -1008,6 +1034,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasOne("Portal.Features.Accounts.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.ApiTokens.ApiTokenDailySpend", b =>
+                {
+                    b.HasOne("Portal.Features.ApiTokens.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("ApiTokenId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

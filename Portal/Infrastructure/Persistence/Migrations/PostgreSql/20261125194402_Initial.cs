@@ -170,6 +170,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DailySpendCapFen = table.Column<long>(type: "bigint", nullable: true),
+                    AllowedIps = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastUsedIp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -473,6 +475,26 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "ApiTokenDailySpends",
+                columns: table => new
+                {
+                    ApiTokenId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    SpentFen = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiTokenDailySpends", x => new { x.ApiTokenId, x.Day });
+                    table.CheckConstraint("CK_ApiTokenDailySpends_SpentFen_NonNegative", "\"SpentFen\" >= 0");
+                    table.ForeignKey(
+                        name: "FK_ApiTokenDailySpends_ApiTokens_ApiTokenId",
+                        column: x => x.ApiTokenId,
+                        principalTable: "ApiTokens",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WeChatAccessTokens",
                 columns: table => new
                 {
@@ -710,7 +732,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "ApiTokens");
+                name: "ApiTokenDailySpends");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
@@ -762,6 +784,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "WeChatSessions");
+
+            migrationBuilder.DropTable(
+                name: "ApiTokens");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
