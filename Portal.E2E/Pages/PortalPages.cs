@@ -63,6 +63,29 @@ public sealed class PortalPages(IPage page, string baseUrl)
         return await secret.InputValueAsync();
     }
 
+    /// <summary>Registers a mini-program on the Mini-programs page and waits for its row.</summary>
+    public async Task RegisterAppAsync(string appId, string secret, string name)
+    {
+        await OpenAsync("/apps");
+        await page.GetByLabel("AppID", new() { Exact = true }).FillAsync(appId);
+        await page.GetByLabel("AppSecret", new() { Exact = true }).FillAsync(secret);
+        await page.GetByLabel("Display name").FillAsync(name);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = appId })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Generates an unlimited code (scene + page) on the Generate page and returns the preview image.</summary>
+    public async Task<ILocator> GenerateCodeAsync(string scene, string pagePath)
+    {
+        await OpenAsync("/codes/generate");
+        await page.GetByLabel("Scene").FillAsync(scene);
+        await page.GetByLabel("Page", new() { Exact = true }).FillAsync(pagePath);
+        await page.Locator("[data-testid=code-generate]").ClickAsync();
+        var preview = page.Locator("[data-testid=code-preview]");
+        await Assertions.Expect(preview).ToBeVisibleAsync();
+        return preview;
+    }
+
     /// <summary>The balance shown on the dashboard.</summary>
     public async Task<ILocator> DashboardBalanceAsync()
     {
