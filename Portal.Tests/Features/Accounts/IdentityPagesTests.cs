@@ -78,5 +78,18 @@ public sealed class IdentityPagesTests : IDisposable
         Assert.Contains("Account/Login", response.Headers.Location?.ToString());
     }
 
+    [Fact]
+    public async Task AdminPage_SignedInUserWithoutAdminRole_IsSentToAccessDenied()
+    {
+        var user = await _factory.CreateUserAsync();
+        var client = _factory.BrowserClient();
+        await client.LogInAsync(user.Email, TestUser.Password);
+
+        var response = await client.GetAsync("/admin/users");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Account/AccessDenied", response.Headers.Location?.ToString());
+    }
+
     public void Dispose() => _factory.Dispose();
 }
