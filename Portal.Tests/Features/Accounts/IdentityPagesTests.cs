@@ -91,5 +91,20 @@ public sealed class IdentityPagesTests : IDisposable
         Assert.Contains("Account/AccessDenied", response.Headers.Location?.ToString());
     }
 
+    [Theory]
+    [InlineData("zh-CN", "邮箱", "密码")]
+    [InlineData("en", "Email", "Password")]
+    public async Task LoginPage_Culture_LabelsLocalizedAndStillBoundToInputs(string culture, string email, string password)
+    {
+        var client = _factory.BrowserClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Login"));
+
+        Assert.Contains($"<label for=\"Input.Email\" class=\"form-label\">{email}</label>", html);
+        Assert.Contains($"<label for=\"Input.Password\" class=\"form-label\">{password}</label>", html);
+        Assert.Contains($"<html lang=\"{culture}\"", html);
+    }
+
     public void Dispose() => _factory.Dispose();
 }
