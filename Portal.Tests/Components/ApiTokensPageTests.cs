@@ -14,9 +14,9 @@ public sealed class ApiTokensPageTests : PortalComponentTest
         var cut = RenderPage<ApiTokensPage>();
         cut.WaitForAssertion(() => Assert.Contains("No tokens yet", cut.Markup));
 
-        cut.Find("input[data-testid=token-name]").Input("ci server");
+        await InputAsync(cut, "input[data-testid=token-name]", "ci server");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Create token").HasAttribute("disabled")));
-        Button(cut, "Create token").Click();
+        await ClickAsync(cut, "Create token");
 
         // Shown once: in the alert, with a copy button, and it is the token Portal stored the hash of.
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=new-token-alert]")));
@@ -34,7 +34,7 @@ public sealed class ApiTokensPageTests : PortalComponentTest
         cut.WaitForAssertion(() => Assert.Equal(display, cut.Find("[data-testid=token-display]").TextContent));
 
         // Dismissed: gone from the page; only prefix…last4 remains.
-        Button(cut, "I have copied it").Click();
+        await ClickAsync(cut, "I have copied it");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=new-token-alert]")));
         Assert.DoesNotContain(secret, cut.Markup);
         Assert.Equal(display, cut.Find("[data-testid=token-display]").TextContent);
@@ -55,11 +55,48 @@ public sealed class ApiTokensPageTests : PortalComponentTest
         var cut = RenderPage<ApiTokensPage>();
         cut.WaitForAssertion(() => Assert.Contains("No tokens yet", cut.Markup));
 
-        cut.Find("input[data-testid=token-name]").Input("x");
-        cut.Find("input[data-testid=token-name]").Input("");
+        await InputAsync(cut, "input[data-testid=token-name]", "x");
+        await InputAsync(cut, "input[data-testid=token-name]", "");
 
         cut.WaitForAssertion(() => Assert.True(Button(cut, "Create token").HasAttribute("disabled")));
         await using var db = await Factory.DbAsync();
         Assert.False(await db.ApiTokens.AnyAsync(t => t.UserId == User.Id));
+    }
+
+    [Fact]
+    public async Task Revoke_Confirmed_MarksTokenRevokedAndHidesRevokeButton()
+    {
+        UseCulture("en");
+        await SignInAsync();
+        await Factory.IssueTokenAsync(User, "old key");
+        var cut = RenderPage<ApiTokensPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Active", cut.Find("[data-testid=token-table]").TextContent));
+
+        await cut.InvokeAsync(() => cut.Find("button[aria-label='Revoke old key']").Click());
+        Host.WaitForAssertion(() => Assert.Contains("Revoke token?", Host.Markup));
+        await ClickAsync(Host, "Revoke", ".mud-dialog-actions");
+
+        cut.WaitForAssertion(() => Assert.Contains("Revoked", cut.Find("[data-testid=token-table]").TextContent));
+        Assert.Empty(cut.FindAll("button[aria-label='Revoke old key']"));
+        await using var db = await Factory.DbAsync();
+        Assert.NotNull((await db.ApiTokens.SingleAsync(t => t.UserId == User.Id)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task Revoke_Cancelled_KeepsTokenActive()
+    {
+        UseCulture("en");
+        await SignInAsync();
+        await Factory.IssueTokenAsync(User, "keep me");
+        var cut = RenderPage<ApiTokensPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("button[aria-label='Revoke keep me']")));
+
+        await cut.InvokeAsync(() => cut.Find("button[aria-label='Revoke keep me']").Click());
+        Host.WaitForAssertion(() => Assert.Contains("Revoke token?", Host.Markup));
+        await ClickAsync(Host, "Cancel", ".mud-dialog-actions");
+
+        Host.WaitForAssertion(() => Assert.DoesNotContain("Revoke token?", Host.Markup));
+        await using var db = await Factory.DbAsync();
+        Assert.Null((await db.ApiTokens.SingleAsync(t => t.UserId == User.Id)).RevokedAt);
     }
 }

@@ -28,6 +28,13 @@ public abstract class PortalComponentTest : IAsyncLifetime
 {
     private AsyncServiceScope _appScope;
 
+    static PortalComponentTest()
+    {
+        // The machine is shared and test classes run in parallel: give renders that wait on SQLite room before a
+        // WaitForAssertion gives up (an upper bound only; passing tests return as soon as the assertion holds).
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+    }
+
     /// <summary>The app whose services the components use.</summary>
     protected PortalFactory Factory { get; } = new();
 
@@ -112,6 +119,17 @@ public abstract class PortalComponentTest : IAsyncLifetime
     /// <summary>The button whose text contains <paramref name="text"/> (re-found on every call).</summary>
     protected static AngleSharp.Dom.IElement Button<T>(IRenderedComponent<T> cut, string text) where T : IComponent =>
         cut.FindAll("button").First(b => b.TextContent.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Clicks the button (within <paramref name="scope"/>, a CSS selector) whose text contains <paramref name="text"/>.
+    /// Finding and clicking happen in one dispatcher turn, so a re-render in between cannot strand the click.
+    /// </summary>
+    protected static Task ClickAsync<T>(IRenderedComponent<T> cut, string text, string scope = "") where T : IComponent =>
+        cut.InvokeAsync(() => cut.FindAll($"{scope} button".Trim()).First(b => b.TextContent.Contains(text, StringComparison.Ordinal)).Click());
+
+    /// <summary>Types <paramref name="value"/> into the element matching <paramref name="selector"/> (found and changed in one dispatcher turn).</summary>
+    protected static Task InputAsync<T>(IRenderedComponent<T> cut, string selector, string value) where T : IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).Input(value));
 
     /// <inheritdoc />
     public async Task DisposeAsync()

@@ -17,7 +17,7 @@ public sealed class ShortLinksPageTests : PortalComponentTest
         await SignInAsync(balanceFen: 100);
         var cut = RenderPage<ShortLinksPage>();
 
-        cut.Find("input[data-testid=long-url]").Input(url);
+        await InputAsync(cut, "input[data-testid=long-url]", url);
 
         cut.WaitForAssertion(() => Assert.Contains(expectedError, cut.Markup));
         Assert.True(Button(cut, "Shorten").HasAttribute("disabled"));
@@ -38,9 +38,9 @@ public sealed class ShortLinksPageTests : PortalComponentTest
         var cut = RenderPage<ShortLinksPage>();
         cut.WaitForAssertion(() => Assert.Contains("No short links yet", cut.Markup));
 
-        cut.Find("input[data-testid=long-url]").Input("https://example.com/a/long/path?x=1");
+        await InputAsync(cut, "input[data-testid=long-url]", "https://example.com/a/long/path?x=1");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Shorten").HasAttribute("disabled")));
-        Button(cut, "Shorten").Click();
+        await ClickAsync(cut, "Shorten");
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=short-url]")));
         await using var db = await Factory.DbAsync();
@@ -61,9 +61,9 @@ public sealed class ShortLinksPageTests : PortalComponentTest
         await SignInAsync(balanceFen: 0);
         var cut = RenderPage<ShortLinksPage>();
 
-        cut.Find("input[data-testid=long-url]").Input("https://example.com/");
+        await InputAsync(cut, "input[data-testid=long-url]", "https://example.com/");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Shorten").HasAttribute("disabled")));
-        Button(cut, "Shorten").Click();
+        await ClickAsync(cut, "Shorten");
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=insufficient-funds]")));
         Assert.NotNull(cut.Find("[data-testid=insufficient-funds] a[href=topup]"));

@@ -15,9 +15,9 @@ public sealed class TopUpPageTests : PortalComponentTest
         var cut = RenderPage<TopUpPage>();
         cut.WaitForAssertion(() => Assert.Equal("¥0.30", cut.Find("[data-testid=topup-balance]").TextContent));
 
-        cut.Find("input[data-testid=redeem-code]").Input(code.ToLowerInvariant());
+        await InputAsync(cut, "input[data-testid=redeem-code]", code.ToLowerInvariant());
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Redeem").HasAttribute("disabled")));
-        Button(cut, "Redeem").Click();
+        await ClickAsync(cut, "Redeem");
 
         cut.WaitForAssertion(() => Assert.Contains("Redeemed ¥5.00. New balance: ¥5.30", cut.Find("[data-testid=topup-result]").TextContent));
         Assert.Equal("¥5.30", cut.Find("[data-testid=topup-balance]").TextContent);
@@ -34,9 +34,9 @@ public sealed class TopUpPageTests : PortalComponentTest
         Assert.True((await Factory.Services.GetRequiredService<BillingLedger>().RedeemAsync(other.Id, code)).Succeeded);
         var cut = RenderPage<TopUpPage>();
 
-        cut.Find("input[data-testid=redeem-code]").Input(code);
+        await InputAsync(cut, "input[data-testid=redeem-code]", code);
         cut.WaitForAssertion(() => Assert.False(Button(cut, "兑换").HasAttribute("disabled")));
-        Button(cut, "兑换").Click();
+        await ClickAsync(cut, "兑换");
 
         cut.WaitForAssertion(() => Assert.Contains("该兑换码已被使用。", cut.Find("[data-testid=topup-result]").TextContent));
         Assert.Equal(0, (await Factory.MoneyOfAsync(User.Id)).Balance);
@@ -49,9 +49,9 @@ public sealed class TopUpPageTests : PortalComponentTest
         await SignInAsync();
         var cut = RenderPage<TopUpPage>();
 
-        cut.Find("input[data-testid=redeem-code]").Input("PTL-AAAA-BBBB-CCCC");
+        await InputAsync(cut, "input[data-testid=redeem-code]", "PTL-AAAA-BBBB-CCCC");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Redeem").HasAttribute("disabled")));
-        Button(cut, "Redeem").Click();
+        await ClickAsync(cut, "Redeem");
 
         cut.WaitForAssertion(() => Assert.Contains("No such redemption code", cut.Find("[data-testid=topup-result]").TextContent));
         Assert.Equal(0, (await Factory.MoneyOfAsync(User.Id)).Balance);

@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Accounts;
 using Portal.Features.Admin;
 
@@ -13,26 +15,55 @@ public sealed class UsersPageTests : PortalComponentTest
         await SignInAsync(role: Roles.Admin);
         var customer = await Factory.CreateUserAsync(balanceFen: 100, email: $"zz-{Guid.NewGuid():N}@example.com");
         var cut = RenderPage<UsersPage>();
-        cut.Find("input[aria-label='Search by e-mail']").Input(customer.Email);
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=users-table] tbody tr")), TimeSpan.FromSeconds(5));
+        await InputAsync(cut, "input[aria-label='Search by e-mail']", customer.Email);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=users-table] tbody tr")));
         Assert.Equal("¥1.00", cut.Find("[data-testid=user-balance]").TextContent);
 
-        Button(cut, "Adjust balance").Click();
+        await ClickAsync(cut, "Adjust balance");
         var host = Host;
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("input[data-testid=adjust-amount]")));
-        host.Find("input[data-testid=adjust-amount]").Input("-1.50");
-        host.Find("textarea[data-testid=adjust-reason]").Input("refund of a mistaken top-up");
+        await InputAsync(host, "input[data-testid=adjust-amount]", "-1.50");
+        await InputAsync(host, "textarea[data-testid=adjust-reason]", "refund of a mistaken top-up");
         host.WaitForAssertion(() => Assert.False(Button(host, "Apply").HasAttribute("disabled")));
-        Button(host, "Apply").Click();
+        await ClickAsync(host, "Apply");
 
         host.WaitForAssertion(() => Assert.Contains("below zero", host.Find("[data-testid=adjust-error]").TextContent));
         Assert.Equal(100, (await Factory.MoneyOfAsync(customer.Id)).Balance);
 
-        host.Find("input[data-testid=adjust-amount]").Input("-0.40");
-        Button(host, "Apply").Click();
+        await InputAsync(host, "input[data-testid=adjust-amount]", "-0.40");
+        await ClickAsync(host, "Apply");
         host.WaitForAssertion(() => Assert.Empty(host.FindAll("input[data-testid=adjust-amount]")));
         Assert.Equal(60, (await Factory.MoneyOfAsync(customer.Id)).Balance);
         cut.WaitForAssertion(() => Assert.Equal("¥0.60", cut.Find("[data-testid=user-balance]").TextContent));
         await Factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task Lock_Confirmed_LocksUserAndUnlockReleases()
+    {
+        UseCulture("en");
+        await SignInAsync(role: Roles.Admin);
+        var customer = await Factory.CreateUserAsync(email: $"zz-{Guid.NewGuid():N}@example.com");
+        var cut = RenderPage<UsersPage>();
+        await InputAsync(cut, "input[aria-label='Search by e-mail']", customer.Email);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=users-table] tbody tr")));
+
+        await ClickAsync(cut, "Lock");
+        Host.WaitForAssertion(() => Assert.Contains("Lock user?", Host.Markup));
+        await ClickAsync(Host, "Lock", ".mud-dialog-actions");
+
+        cut.WaitForAssertion(() => Assert.Contains("Locked", cut.Find("[data-testid=users-table] tbody").TextContent));
+        Assert.True(await IsLockedOutAsync(customer.Id));
+
+        await ClickAsync(cut, "Unlock");
+        cut.WaitForAssertion(() => Assert.Contains("Active", cut.Find("[data-testid=users-table] tbody").TextContent));
+        Assert.False(await IsLockedOutAsync(customer.Id));
+    }
+
+    private async Task<bool> IsLockedOutAsync(string userId)
+    {
+        await using var scope = Factory.Scope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return await users.IsLockedOutAsync((await users.FindByIdAsync(userId))!);
     }
 }

@@ -78,5 +78,33 @@ public sealed class IdentityPagesTests : IDisposable
         Assert.Contains("Account/Login", response.Headers.Location?.ToString());
     }
 
+    [Fact]
+    public async Task AdminPage_SignedInUserWithoutAdminRole_IsSentToAccessDenied()
+    {
+        var user = await _factory.CreateUserAsync();
+        var client = _factory.BrowserClient();
+        await client.LogInAsync(user.Email, TestUser.Password);
+
+        var response = await client.GetAsync("/admin/users");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Account/AccessDenied", response.Headers.Location?.ToString());
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "邮箱", "密码")]
+    [InlineData("en", "Email", "Password")]
+    public async Task LoginPage_Culture_LabelsLocalizedAndStillBoundToInputs(string culture, string email, string password)
+    {
+        var client = _factory.BrowserClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Login"));
+
+        Assert.Contains($"<label for=\"Input.Email\" class=\"form-label\">{email}</label>", html);
+        Assert.Contains($"<label for=\"Input.Password\" class=\"form-label\">{password}</label>", html);
+        Assert.Contains($"<html lang=\"{culture}\"", html);
+    }
+
     public void Dispose() => _factory.Dispose();
 }
