@@ -32,12 +32,16 @@ public static class PortalUi
         return services;
     }
 
-    /// <summary>Request localization: cookie, then Accept-Language, default zh-CN.</summary>
+    /// <summary>
+    /// Request localization: the <c>?culture=</c> query or the cookie written by <c>/culture/set</c>, else zh-CN. The
+    /// browser's Accept-Language is deliberately ignored: the product speaks Chinese unless the user picks English.
+    /// </summary>
     public static RequestLocalizationOptions LocalizationOptions()
     {
         var options = new RequestLocalizationOptions()
             .SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
         options.ApplyCurrentCultureToResponseHeaders = true;
+        options.RequestCultureProviders = options.RequestCultureProviders.Where(p => p is not AcceptLanguageHeaderRequestCultureProvider).ToList();
         return options;
     }
 

@@ -58,8 +58,7 @@ public sealed class IdentityPagesTests : IDisposable
 
         var response = await client.LogInAsync(user.Email, TestUser.Password);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        var home = await client.GetStringAsync("/");
+        var home = await client.GetStringAsync("/?culture=en&ui-culture=en");
 
         Assert.Contains(user.Email, home);
         Assert.Contains("19.30", home); // "¥" is HTML-encoded in the prerendered markup
@@ -97,13 +96,22 @@ public sealed class IdentityPagesTests : IDisposable
     public async Task LoginPage_Culture_LabelsLocalizedAndStillBoundToInputs(string culture, string email, string password)
     {
         var client = _factory.BrowserClient();
-        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
-
-        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/Account/Login"));
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/Account/Login?culture={culture}&ui-culture={culture}"));
 
         Assert.Contains($"<label for=\"Input.Email\" class=\"form-label\">{email}</label>", html);
         Assert.Contains($"<label for=\"Input.Password\" class=\"form-label\">{password}</label>", html);
         Assert.Contains($"<html lang=\"{culture}\"", html);
+    }
+
+    [Fact]
+    public async Task LoginPage_EnglishBrowserWithoutChoice_StillDefaultsToChinese()
+    {
+        var client = _factory.BrowserClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+
+        var html = await client.GetStringAsync("/Account/Login");
+
+        Assert.Contains("<html lang=\"zh-CN\"", html);
     }
 
     public void Dispose() => _factory.Dispose();
