@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -85,7 +85,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -99,7 +99,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -115,7 +115,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -130,7 +130,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -145,7 +145,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -169,7 +169,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -184,7 +184,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -199,7 +199,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -213,7 +213,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -227,7 +227,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -242,7 +242,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramApps] (
@@ -263,7 +263,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramCodeImages] (
@@ -289,7 +289,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -307,7 +307,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -318,6 +318,8 @@ BEGIN
         [VisitCount] bigint NOT NULL,
         [CreatedAt] datetimeoffset NOT NULL,
         [LastVisitedAt] datetimeoffset NULL,
+        [DisabledAt] datetimeoffset NULL,
+        [DisabledByUserId] nvarchar(450) NULL,
         CONSTRAINT [PK_ShortLinks] PRIMARY KEY ([Id]),
         CONSTRAINT [FK_ShortLinks_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
     );
@@ -325,7 +327,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -345,7 +347,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -367,7 +369,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -390,7 +392,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokenDailySpends] (
@@ -405,7 +407,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatAccessTokens] (
@@ -427,7 +429,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatSessions] (
@@ -446,7 +448,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -454,7 +456,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -462,7 +464,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -470,7 +472,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -478,7 +480,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -486,7 +488,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -494,7 +496,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -502,7 +504,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -510,7 +512,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -518,7 +520,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -526,7 +528,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -534,7 +536,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -542,7 +544,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -550,7 +552,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
@@ -558,7 +560,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -566,7 +568,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -574,7 +576,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -582,7 +584,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -590,7 +592,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
@@ -598,7 +600,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
@@ -606,7 +608,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
@@ -614,7 +616,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
@@ -622,7 +624,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
@@ -630,7 +632,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
@@ -638,7 +640,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -646,7 +648,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -654,7 +656,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -662,7 +664,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -670,7 +672,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -678,7 +680,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -686,7 +688,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -694,7 +696,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_AppRowId_OpenId] ON [WeChatSessions] ([AppRowId], [OpenId]);
@@ -702,7 +704,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
@@ -710,7 +712,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
@@ -718,11 +720,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125194836_Initial'
+    WHERE [MigrationId] = N'20261125195344_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125194836_Initial', N'10.0.15');
+    VALUES (N'20261125195344_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -7,6 +7,14 @@ namespace Portal.Features.Links;
 /// <summary>A short link as listed to its owner.</summary>
 public sealed record ShortLinkRow(Guid Id, string Code, string LongUrl, long VisitCount, DateTimeOffset CreatedAt, DateTimeOffset? LastVisitedAt);
 
+/// <summary>A short link as listed to admins, with its owner and state.</summary>
+public sealed record AdminShortLinkRow(Guid Id, string Code, string LongUrl, string OwnerEmail, long VisitCount, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+
+/// <summary>What a visitor of <c>/s/{code}</c> gets.</summary>
+/// <param name="Target">The long URL to redirect to, when the link exists and is enabled.</param>
+/// <param name="Disabled">True when the link exists but an admin disabled it.</param>
+public sealed record ShortLinkVisit(string? Target, bool Disabled);
+
 /// <summary>A mini-program link as listed to its owner.</summary>
 public sealed record MiniProgramLinkRow(Guid Id, string Code, string AppId, string PagePath, long VisitCount, DateTimeOffset CreatedAt);
 
@@ -38,15 +46,48 @@ public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             Id = Guid.CreateVersion7(time.GetUtcNow()), Code = code, UserId = userId, AppId = appId, PagePath = pagePath, CreatedAt = time.GetUtcNow(),
         }, ct);
 
-    /// <summary>Resolves a short code for a visitor and counts the visit. Null when unknown.</summary>
-    public async Task<string?> VisitShortLinkAsync(string code, CancellationToken ct)
+    /// <summary>
+    /// Resolves a short code for a visitor and counts the visit. Null when unknown; <see cref="ShortLinkVisit.Disabled"/>
+    /// (and no visit counted) when an admin disabled it.
+    /// </summary>
+    public async Task<ShortLinkVisit?> VisitShortLinkAsync(string code, CancellationToken ct)
     {
         if (!IsCode(code, ShortCodeLength)) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var counted = await db.ShortLinks.Where(l => l.Code == code)
+        var counted = await db.ShortLinks.Where(l => l.Code == code && l.DisabledAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.VisitCount, l => l.VisitCount + 1).SetProperty(l => l.LastVisitedAt, now), ct);
-        return counted == 0 ? null : await db.ShortLinks.Where(l => l.Code == code).Select(l => l.LongUrl).SingleAsync(ct);
+        if (counted == 1) return new ShortLinkVisit(await db.ShortLinks.Where(l => l.Code == code).Select(l => l.LongUrl).SingleAsync(ct), false);
+        return await db.ShortLinks.AnyAsync(l => l.Code == code, ct) ? new ShortLinkVisit(null, true) : null;
+    }
+
+    /// <summary>Admin: disables (or re-enables) a short link by id. Returns false when there is no such link.</summary>
+    public async Task<bool> SetShortLinkDisabledAsync(Guid id, bool disabled, string adminUserId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var rows = disabled
+            ? await db.ShortLinks.Where(l => l.Id == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.DisabledAt, now).SetProperty(l => l.DisabledByUserId, adminUserId), ct)
+            : await db.ShortLinks.Where(l => l.Id == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.DisabledAt, (DateTimeOffset?)null).SetProperty(l => l.DisabledByUserId, (string?)null), ct);
+        return rows == 1;
+    }
+
+    /// <summary>Admin: one page of every user's short links, newest first, optionally filtered by code, URL or owner e-mail.</summary>
+    public async Task<(IReadOnlyList<AdminShortLinkRow> Items, int Total)> ListAllShortLinksAsync(string? search, int skip, int take, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = from l in db.ShortLinks.AsNoTracking()
+                join u in db.Users on l.UserId equals u.Id
+                select new { Link = l, u.Email };
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            q = q.Where(x => x.Link.Code == term || x.Link.LongUrl.Contains(term) || (x.Email != null && x.Email.Contains(term)));
+        }
+        var items = await q.OrderByDescending(x => x.Link.Id).Skip(skip).Take(take)
+            .Select(x => new AdminShortLinkRow(x.Link.Id, x.Link.Code, x.Link.LongUrl, x.Email ?? "", x.Link.VisitCount, x.Link.CreatedAt, x.Link.DisabledAt))
+            .ToListAsync(ct);
+        return (items, await q.CountAsync(ct));
     }
 
     /// <summary>Opens a mini-program link for a visitor of <c>/m/{code}</c> and counts the visit. Null when unknown.</summary>

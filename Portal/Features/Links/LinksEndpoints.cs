@@ -97,10 +97,13 @@ public static class LinksEndpoints
 
     internal static async Task<IResult> VisitShortLink(string code, LinkService links, CancellationToken ct)
     {
-        var target = await links.VisitShortLinkAsync(code, ct);
-        return target is null
-            ? PublicPage.Html(404, "短链不存在", "这个短链不存在或已被删除。", "The short link does not exist or was removed.")
-            : TypedResults.Redirect(target);
+        var visit = await links.VisitShortLinkAsync(code, ct);
+        return visit switch
+        {
+            null => PublicPage.Html(404, "短链不存在", "这个短链不存在或已被删除。", "The short link does not exist or was removed."),
+            { Disabled: true } => PublicPage.Html(410, "短链已停用", "这个短链已被管理员停用，无法继续访问。", "This short link was disabled by the operator."),
+            _ => TypedResults.Redirect(visit.Target!),
+        };
     }
 
     internal static async Task<IResult> OpenMiniProgramLink(string code, HttpRequest request, LinkService links, PublicUrls urls, CancellationToken ct)

@@ -14,6 +14,7 @@ internal sealed class ShortLinkConfiguration : IEntityTypeConfiguration<ShortLin
         b.Property(x => x.Code).HasMaxLength(16);
         b.Property(x => x.UserId).HasMaxLength(450);
         b.Property(x => x.LongUrl).HasMaxLength(ShortLinkTarget.MaxLength);
+        b.Property(x => x.DisabledByUserId).HasMaxLength(450);
         b.HasIndex(x => x.Code).IsUnique();
         b.HasIndex(x => new { x.UserId, x.CreatedAt });
         b.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);

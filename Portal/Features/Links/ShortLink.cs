@@ -23,6 +23,12 @@ public sealed class ShortLink
 
     /// <summary>Last visit (UTC).</summary>
     public DateTimeOffset? LastVisitedAt { get; init; }
+
+    /// <summary>When an admin disabled the link (UTC); visitors then see a notice instead of the redirect.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    /// <summary>The admin who disabled it.</summary>
+    public string? DisabledByUserId { get; init; }
 }
 
 /// <summary>
