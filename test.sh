@@ -44,12 +44,19 @@ if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_P
   if [ ! -f "$results/postgresql-money.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
+  # The SIGKILL-under-load test (issue 4 item 3) against PostgreSQL too.
+  run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests"
 else
   echo "FAILED: PostgreSQL could not be started, so the PostgreSQL leg did not run (see the messages above)"
   extra_failed=$((extra_failed + 1)); status=1
 fi
 
 run_tests Portal.E2E/Portal.E2E.csproj e2e
+
+for report in "$results"/e2e-artifacts/kill-load-*.txt; do
+  [ -f "$report" ] && echo "kill test: $(cat "$report")"
+done
 
 # Sum the counters of every .trx file.
 read -r passed failed skipped < <(python3 - "$results" <<'PY'

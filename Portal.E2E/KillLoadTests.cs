@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Portal.E2E.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,17 +15,34 @@ namespace Portal.E2E;
 /// Issue 4 item 3: the app as a separate process under concurrent billed load is killed with SIGKILL, restarted, the
 /// client retries every unanswered request with its Idempotency-Key, reconciliation runs, and the database must hold:
 /// no negative balance, every balance equal to its ledger, no Pending charge, and exactly as many Succeeded charges as
-/// 200 responses the client saw. Counts go to the test output and to TestResults/e2e-artifacts/kill-load.txt.
+/// 200 responses the client saw. Counts go to the test output and to TestResults/e2e-artifacts/kill-load-{provider}.txt.
+/// With <c>PORTAL_TEST_PROVIDER=PostgreSql</c> and <c>PORTAL_TEST_PG</c> (test.sh's PostgreSQL leg) it runs on a fresh
+/// PostgreSQL database instead of SQLite.
 /// </summary>
 public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const string Email = "load@e2e.local";
     private readonly string _dir = Directory.CreateTempSubdirectory("portal-kill-").FullName;
+    private readonly string? _pgServer = Environment.GetEnvironmentVariable("PORTAL_TEST_PROVIDER") is "PostgreSql" ? Environment.GetEnvironmentVariable("PORTAL_TEST_PG") : null;
+    private readonly string _pgDatabase = $"portal_kill_{Guid.NewGuid():N}";
     private Process? _server;
+
+    private string Provider => _pgServer is null ? "Sqlite" : "PostgreSql";
+
+    private string ConnectionString => _pgServer is null
+        ? $"Data Source={DbPath}"
+        : new NpgsqlConnectionStringBuilder(_pgServer) { Database = _pgDatabase }.ConnectionString;
 
     [Fact]
     public async Task SigkillMidLoad_RestartRetryReconcile_MoneyAndCountsExact()
     {
+        if (_pgServer is not null)
+        {
+            await using var admin = new NpgsqlConnection(_pgServer);
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_pgDatabase}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
         var seed = Environment.TickCount;
         var random = new Random(seed);
         await CliAsync("users", "create", "--email", Email, "--password", "Load-Passw0rd!");
@@ -74,7 +93,7 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 
         var seen200 = outcomes.Count(o => o.Value == 200);
         var (negative, mismatched, pending, succeeded, refunded) = ReadDatabase();
-        var report = $"seed={seed} killAfterMs={killAfter.TotalMilliseconds:0} requests={outcomes.Count} seen200BeforeKill={seenBeforeKill} " +
+        var report = $"provider={Provider} seed={seed} killAfterMs={killAfter.TotalMilliseconds:0} requests={outcomes.Count} seen200BeforeKill={seenBeforeKill} " +
                      $"unansweredAtKill={unanswered.Count} seen200Total={seen200} seen402={outcomes.Count(o => o.Value == 402)} " +
                      $"succeededCharges={succeeded} refundedCharges={refunded} pending={pending} negativeBalances={negative} " +
                      $"ledgerMismatches={mismatched} reconcile=\"{reconciled.Trim()}\"";
@@ -82,7 +101,7 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
         output.WriteLine("first transport error: " + LastError);
         var serverLog = Path.Combine(_dir, "server.log");
         if (File.Exists(serverLog)) output.WriteLine("server log:\n" + string.Join("\n", File.ReadLines(serverLog).Take(60)));
-        await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ArtifactsDir, "kill-load.txt"), report + Environment.NewLine);
+        await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ArtifactsDir, $"kill-load-{Provider.ToLowerInvariant()}.txt"), report + Environment.NewLine);
 
         Assert.True(seenBeforeKill > 0, "the load never got going: " + report);
         Assert.Equal(0, negative);
@@ -116,7 +135,7 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 
     private (int Negative, int Mismatched, int Pending, int Succeeded, int Refunded) ReadDatabase()
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        using DbConnection connection = _pgServer is null ? new SqliteConnection($"Data Source={DbPath};Pooling=False") : new NpgsqlConnection(ConnectionString);
         connection.Open();
         int Scalar(string sql)
         {
@@ -125,11 +144,11 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
             return Convert.ToInt32(command.ExecuteScalar());
         }
         return (
-            Scalar("SELECT COUNT(*) FROM Accounts WHERE BalanceFen < 0"),
-            Scalar("SELECT COUNT(*) FROM Accounts a WHERE a.BalanceFen <> (SELECT COALESCE(SUM(e.AmountFen), 0) FROM LedgerEntries e WHERE e.UserId = a.UserId)"),
-            Scalar("SELECT COUNT(*) FROM Charges WHERE Status = 'Pending'"),
-            Scalar("SELECT COUNT(*) FROM Charges WHERE Status = 'Succeeded'"),
-            Scalar("SELECT COUNT(*) FROM Charges WHERE Status = 'Refunded'"));
+            Scalar("SELECT COUNT(*) FROM \"Accounts\" WHERE \"BalanceFen\" < 0"),
+            Scalar("SELECT COUNT(*) FROM \"Accounts\" a WHERE a.\"BalanceFen\" <> (SELECT COALESCE(SUM(e.\"AmountFen\"), 0) FROM \"LedgerEntries\" e WHERE e.\"UserId\" = a.\"UserId\")"),
+            Scalar("SELECT COUNT(*) FROM \"Charges\" WHERE \"Status\" = 'Pending'"),
+            Scalar("SELECT COUNT(*) FROM \"Charges\" WHERE \"Status\" = 'Succeeded'"),
+            Scalar("SELECT COUNT(*) FROM \"Charges\" WHERE \"Status\" = 'Refunded'"));
     }
 
     private string DbPath => Path.Combine(_dir, "portal.db");
@@ -151,8 +170,8 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
         info.ArgumentList.Add(PortalDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Database__Provider"] = "Sqlite";
-        info.Environment["ConnectionStrings__Portal"] = $"Data Source={DbPath}";
+        info.Environment["Database__Provider"] = Provider;
+        info.Environment["ConnectionStrings__Portal"] = ConnectionString;
         info.Environment["Portal__BootstrapAdmin__Password"] = "Admin-Load-Passw0rd!";
         info.Environment["Hangfire__ServerEnabled"] = "false";
         info.Environment["RateLimiting__Enabled"] = "false";
@@ -206,6 +225,14 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
     {
         try { if (_server is { HasExited: false }) _server.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         SqliteConnection.ClearAllPools();
+        if (_pgServer is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            using var admin = new NpgsqlConnection(_pgServer);
+            admin.Open();
+            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_pgDatabase}\" WITH (FORCE)", admin);
+            drop.ExecuteNonQuery();
+        }
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }
