@@ -97,6 +97,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("Hangfire:ServerEnabled", "false");
         builder.UseSetting("Portal:BootstrapAdmin:Password", "Admin-Passw0rd!");
+        // Admin-page tests sign admins in with a password only; AdminTwoFactorTests covers the default (on).
+        builder.UseSetting("Portal:RequireAdminTwoFactor", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Concurrency tests fire dozens of requests from one token; the limiter has its own tests.
         builder.UseSetting("RateLimiting:PermitsPerSecond", "10000");

@@ -12,6 +12,9 @@ public sealed class PortalOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>Admins must enrol an authenticator app (TOTP) before admin pages open. Default true.</summary>
+    public bool RequireAdminTwoFactor { get; set; } = true;
+
     /// <summary>The first admin, created at start-up when no admin exists.</summary>
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 }

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure;
+
+namespace Portal.Features.Accounts;
+
+/// <summary>
+/// Part of the <see cref="AuthorizationPolicies.Admin"/> policy: an admin must have enrolled an authenticator app (TOTP,
+/// Identity's two-factor support) before admin pages, the CSV export or the job dashboard open (issue 4; RELIABILITY.md
+/// D.3). Switched by <see cref="PortalOptions.RequireAdminTwoFactor"/> (default on).
+/// </summary>
+public sealed class AdminTwoFactorRequirement : IAuthorizationRequirement;
+
+/// <summary>Succeeds for an admin whose account has two-factor sign-in enabled (read from the database, not the cookie).</summary>
+public sealed class AdminTwoFactorHandler(UserManager<ApplicationUser> users, IOptions<PortalOptions> options) : AuthorizationHandler<AdminTwoFactorRequirement>
+{
+    /// <inheritdoc />
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminTwoFactorRequirement requirement)
+    {
+        if (!context.User.IsInRole(Roles.Admin)) return;
+        if (!options.Value.RequireAdminTwoFactor)
+        {
+            context.Succeed(requirement);
+            return;
+        }
+        var user = await users.GetUserAsync(context.User);
+        if (user is not null && await users.GetTwoFactorEnabledAsync(user)) context.Succeed(requirement);
+    }
+}
