@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Portal.Features.MiniProgramCodes;
+using Portal.Features.WeChat;
 
 namespace Portal.Tests.Components;
 
@@ -48,6 +50,39 @@ public sealed partial class LocalizationCoverageTests
 
         Assert.True(duplicates.Count == 0,
             $"Duplicate names in SharedResource.zh-CN.resx:{Environment.NewLine}{string.Join(Environment.NewLine, duplicates)}");
+    }
+
+    /// <summary>
+    /// The Chinese validation messages the mini-program and code pages show through <c>L[…]</c> have an English entry
+    /// (messages that embed the user's input, e.g. the offending scene character, cannot be keys and stay Chinese).
+    /// </summary>
+    [Fact]
+    public void Form_validation_messages_have_an_English_translation()
+    {
+        var translated = ResxNames(Path.Combine(RepoRoot(), "Portal", "Resources", "SharedResource.en.resx")).ToHashSet(StringComparer.Ordinal);
+        var long1025 = new string('a', 1025);
+        string?[] messages =
+        [
+            MiniProgramAppService.ValidateAppId(""), MiniProgramAppService.ValidateAppId("wx12"),
+            MiniProgramAppService.ValidateSecret(""), MiniProgramAppService.ValidateSecret("abc"),
+            CodeRequestRules.ValidateScene(""), CodeRequestRules.ValidateScene("a=1&scancode_time=2"),
+            CodeRequestRules.ValidatePage("/pages/index"), CodeRequestRules.ValidatePage("pages/index?a=1"),
+            CodeRequestRules.ValidatePage(long1025), CodeRequestRules.ValidatePage("pages /index"),
+            CodeRequestRules.ValidatePath(CodeKind.WxaCode, ""), CodeRequestRules.ValidatePath(CodeKind.WxaCode, "/pages/index"),
+            CodeRequestRules.ValidatePath(CodeKind.WxaQrCode, new string('a', 129)), CodeRequestRules.ValidatePath(CodeKind.WxaCode, long1025),
+            CodeRequestRules.ValidatePath(CodeKind.WxaCode, "pages /index"), CodeRequestRules.ValidatePath(CodeKind.WxaQrCode, "?a=1"),
+            CodeRequestRules.ValidatePath(CodeKind.WxaCode, "pages/index?scancode_time=1"),
+            CodeRequestRules.ValidateWidth(CodeRequestRules.MaxWidth + 1),
+            CodeRequestRules.Normalise(new(CodeKind.WxaCode, "pages/index", EnvVersion: "beta")).Error,
+            CodeRequestRules.Normalise(new(CodeKind.WxaCode, "pages/index", LineColor: new LineColor(256, 0, 0))).Error,
+            CodeRequestRules.Normalise(new(CodeKind.WxaCodeUnlimited, "", "a", EnvVersion: "trial", CheckPath: true)).Error,
+            CodeRequestRules.Normalise(new((CodeKind)99, "pages/index")).Error,
+        ];
+
+        Assert.All(messages, m => Assert.NotNull(m));
+        var missing = messages.Distinct().Where(m => !translated.Contains(m!)).ToList();
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} message(s) have no entry in SharedResource.en.resx:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
     }
 
     [Fact]
