@@ -1,6 +1,9 @@
+using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Portal.Components.Shared;
+using Portal.Features.Billing;
 using Portal.Features.MiniProgramCodes;
 using Portal.Features.WeChat;
 
@@ -40,6 +43,24 @@ public sealed partial class LocalizationCoverageTests
 
         Assert.True(missing.Count == 0,
             $"{missing.Count} key(s) have no entry in SharedResource.zh-CN.resx:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
+    }
+
+    /// <summary>Ledger kinds and product names are keys built in <see cref="LedgerText"/>, out of the source scan's sight.</summary>
+    [Fact]
+    public void Every_ledger_kind_and_product_label_has_a_zh_CN_translation()
+    {
+        var translated = ResxNames(Path.Combine(RepoRoot(), "Portal", "Resources", "SharedResource.zh-CN.resx")).ToHashSet(StringComparer.Ordinal);
+        var products = typeof(BillableProducts).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.NotEmpty(products);
+
+        var labels = Enum.GetValues<LedgerEntryKind>().Select(LedgerText.Kind).Concat(products.Select(LedgerText.Product));
+        var missing = labels.Where(l => !translated.Contains(l)).ToList();
+
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} ledger label(s) have no entry in SharedResource.zh-CN.resx (add a LedgerText mapping and a translation):{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
     }
 
     [Fact]
