@@ -23,6 +23,12 @@ public static class LedgerText
         BillableProducts.ShortLinkCreate => "Create short link",
         BillableProducts.MiniProgramLinkCreate => "Create mini-program link",
         BillableProducts.MiniProgramLinkDecode => "Decode mini-program link",
+        BillableProducts.QrCodeGenerate => "Generate mini-program code",
+        BillableProducts.WeChatCode2Session => "WeChat login (code2Session)",
+        BillableProducts.WeChatDecode => "Decrypt WeChat data",
+        BillableProducts.WeChatOpenId => "Get openId",
+        BillableProducts.WeChatUnionId => "Get unionId",
+        BillableProducts.WeChatAccessToken => "Get access_token",
         _ => product,
     };
 

@@ -49,7 +49,7 @@ public sealed partial class MiniProgramsPage
         {
             var result = await Apps.RegisterAsync(_userId, _appId, _secret, _name);
             _registerOk = result.Succeeded;
-            _registerMessage = result.Succeeded ? L["Registered {0}.", result.App!.AppId] : result.Error;
+            _registerMessage = result.Succeeded ? L["Registered {0}.", result.App!.AppId] : Localized(result.Error ?? "内部错误");
             if (result.Succeeded)
             {
                 _appId = _secret = _name = null;
@@ -64,6 +64,9 @@ public sealed partial class MiniProgramsPage
             _busy = false;
         }
     }
+
+    // Service and WeChat messages: the Chinese ones have English entries; anything else (e.g. WeChat's errmsg) shows as is.
+    private string Localized(string? message) => message is null ? "" : L[message].Value;
 
     private async Task SetDefaultAsync(MiniProgramAppSummary app, bool on)
     {

@@ -47,7 +47,7 @@ public sealed partial class WeChatTokensPage
             {
                 var result = await WeChat.GetAccessTokenAsync(app, forceRefresh: true, CancellationToken.None);
                 _ok = result.Succeeded;
-                _message = result.Succeeded ? L["Token of {0} refreshed.", row.AppId] : L["Refresh of {0} failed: {1}", row.AppId, $"{result.ErrCode} {result.ErrMsg}"];
+                _message = result.Succeeded ? L["Token of {0} refreshed.", row.AppId] : L["Refresh of {0} failed: {1}", row.AppId, $"{result.ErrCode} {Localized(result.ErrMsg)}"];
             }
             await ReloadAsync();
         }
@@ -56,6 +56,9 @@ public sealed partial class WeChatTokensPage
             _busy = false;
         }
     }
+
+    // The store's refusal and transport messages are Chinese with English entries; WeChat's errmsg shows as is.
+    private string Localized(string? message) => message is null ? "" : L[message].Value;
 
     private string Age(TimeSpan span) =>
         span.TotalHours >= 1 ? L["{0} h {1} min", (int)span.TotalHours, span.Minutes]
