@@ -43,7 +43,7 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
         await using var adminContext = await browser.Browser.NewContextAsync();
         var admin = new PortalPages(await adminContext.NewPageAsync(), _server.BaseUrl);
         await admin.UseEnglishAsync();
-        await admin.LogInAsync(PortalServer.AdminEmail, PortalServer.AdminPassword);
+        await admin.LogInAsync(PortalServer.AdminEmail, PortalServer.AdminPassword, await _server.EnrollAdminAuthenticatorAsync());
         await admin.AdminCreditAsync(email, "1.00", "E2E welcome credit");
 
         var token = await user.CreateTokenAsync("e2e");

@@ -38,7 +38,7 @@ public sealed class CodeJourneyTests(BrowserFixture browser) : IClassFixture<Bro
         await using var adminContext = await browser.Browser.NewContextAsync();
         var admin = new PortalPages(await adminContext.NewPageAsync(), _server.BaseUrl);
         await admin.UseEnglishAsync();
-        await admin.LogInAsync(PortalServer.AdminEmail, PortalServer.AdminPassword);
+        await admin.LogInAsync(PortalServer.AdminEmail, PortalServer.AdminPassword, await _server.EnrollAdminAuthenticatorAsync());
         await admin.AdminCreditAsync(email, "1.00", "E2E code credit");
 
         await user.RegisterAppAsync(AppId, Secret, "E2E shop");

@@ -34,6 +34,20 @@ public sealed class PortalServer : WebApplicationFactory<Program>
         BaseUrl = addresses.First().TrimEnd('/');
     }
 
+    /// <summary>
+    /// Enrols the bootstrap admin in TOTP two-factor sign-in (admin pages require it) and returns the authenticator key
+    /// (Base32), as if the admin had scanned the QR code on the enable-authenticator page.
+    /// </summary>
+    public async Task<string> EnrollAdminAuthenticatorAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Features.Accounts.ApplicationUser>>();
+        var admin = await users.FindByEmailAsync(AdminEmail) ?? throw new InvalidOperationException("no bootstrap admin");
+        await users.ResetAuthenticatorKeyAsync(admin);
+        await users.SetTwoFactorEnabledAsync(admin, true);
+        return (await users.GetAuthenticatorKeyAsync(admin))!;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");

@@ -22,13 +22,19 @@ public sealed class PortalPages(IPage page, string baseUrl)
         await page.WaitForURLAsync(url => !url.Contains("/Account/Register"));
     }
 
-    /// <summary>Signs in through the Identity login page.</summary>
-    public async Task LogInAsync(string email, string password)
+    /// <summary>Signs in through the Identity login page, answering the two-factor step when a TOTP key is given.</summary>
+    public async Task LogInAsync(string email, string password, string? totpKey = null)
     {
         await page.GotoAsync($"{baseUrl}/Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        if (totpKey is not null)
+        {
+            await page.WaitForURLAsync(url => url.Contains("/Account/LoginWith2fa"));
+            await page.GetByLabel("Authenticator code").FillAsync(Portal.E2E.Infrastructure.Totp.Code(totpKey, DateTimeOffset.UtcNow));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        }
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
     }
 
