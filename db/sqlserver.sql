@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -76,6 +76,7 @@ BEGIN
         [ResponseStatus] int NULL,
         [ResponseContentType] nvarchar(200) NULL,
         [ResponseContentDisposition] nvarchar(300) NULL,
+        [ResponseCacheControl] nvarchar(200) NULL,
         [ResponseBody] varbinary(max) NULL,
         [StartedAt] datetimeoffset NOT NULL,
         [ExpiresAt] datetimeoffset NOT NULL,
@@ -85,7 +86,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -99,7 +100,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -115,7 +116,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -130,7 +131,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -145,7 +146,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -169,7 +170,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -184,7 +185,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -199,7 +200,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -213,7 +214,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -227,7 +228,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -242,7 +243,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramApps] (
@@ -263,7 +264,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramCodeImages] (
@@ -289,7 +290,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -307,7 +308,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -327,7 +328,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -347,7 +348,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -369,7 +370,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -392,7 +393,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokenDailySpends] (
@@ -407,7 +408,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatAccessTokens] (
@@ -429,7 +430,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatSessions] (
@@ -448,7 +449,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -456,7 +457,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -464,7 +465,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -472,7 +473,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -480,7 +481,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -488,7 +489,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -496,7 +497,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -504,7 +505,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -512,7 +513,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -520,7 +521,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -528,7 +529,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -536,7 +537,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -544,7 +545,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -552,7 +553,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
@@ -560,7 +561,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -568,7 +569,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -576,7 +577,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -584,7 +585,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -592,7 +593,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
@@ -600,7 +601,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
@@ -608,7 +609,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
@@ -616,7 +617,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
@@ -624,7 +625,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
@@ -632,7 +633,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
@@ -640,7 +641,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -648,7 +649,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -656,7 +657,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -664,7 +665,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -672,7 +673,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -680,7 +681,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -688,7 +689,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -696,7 +697,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_AppRowId_OpenId] ON [WeChatSessions] ([AppRowId], [OpenId]);
@@ -704,7 +705,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
@@ -712,7 +713,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
@@ -720,11 +721,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125195344_Initial'
+    WHERE [MigrationId] = N'20261125200254_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125195344_Initial', N'10.0.15');
+    VALUES (N'20261125200254_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -59,6 +59,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 context.Response.StatusCode = record!.ResponseStatus ?? 200;
                 if (record.ResponseContentType is { } type) context.Response.ContentType = type;
                 if (record.ResponseContentDisposition is { } disposition) context.Response.Headers.ContentDisposition = disposition;
+                if (record.ResponseCacheControl is { } cacheControl) context.Response.Headers.CacheControl = cacheControl;
                 context.Response.Headers["Idempotent-Replayed"] = "true";
                 var body = record.ResponseBody ?? [];
                 context.Response.ContentLength = body.Length;
@@ -90,11 +91,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             var contentType = context.Response.ContentType;
             var disposition = context.Response.Headers.ContentDisposition.ToString() is { Length: > 0 } d ? d : null;
+            var cacheControl = context.Response.Headers.CacheControl.ToString() is { Length: > 0 } c ? c : null;
             var bytes = buffer.ToArray();
             try
             {
                 // One transaction: the charges become Succeeded exactly when the response becomes replayable.
-                await ledger.SettleAsync(deferred.Charges, (db, ct) => IdempotencyStore.CompleteAsync(db, recordId, status, contentType, disposition, bytes, ct), CancellationToken.None);
+                await ledger.SettleAsync(deferred.Charges, (db, ct) => IdempotencyStore.CompleteAsync(db, recordId, status, contentType, disposition, cacheControl, bytes, ct), CancellationToken.None);
             }
             catch (Exception ex)
             {

@@ -42,6 +42,9 @@ public sealed class IdempotencyRecord
     /// <summary>Stored Content-Disposition (image routes).</summary>
     public string? ResponseContentDisposition { get; init; }
 
+    /// <summary>Stored Cache-Control (image routes).</summary>
+    public string? ResponseCacheControl { get; init; }
+
     /// <summary>Stored body bytes.</summary>
     public byte[]? ResponseBody { get; init; }
 
@@ -64,6 +67,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.ResponseContentType).HasMaxLength(200);
         b.Property(x => x.ResponseContentDisposition).HasMaxLength(300);
+        b.Property(x => x.ResponseCacheControl).HasMaxLength(200);
         b.HasIndex(x => new { x.ApiTokenId, x.Key }).IsUnique();
         b.HasIndex(x => x.ExpiresAt);
     }

@@ -77,7 +77,7 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>Stores the response to replay and marks the key Completed, inside the caller's transaction on <paramref name="db"/>.</summary>
-    public static async Task CompleteAsync(PortalDbContext db, Guid recordId, int status, string? contentType, string? contentDisposition, byte[] body, CancellationToken ct)
+    public static async Task CompleteAsync(PortalDbContext db, Guid recordId, int status, string? contentType, string? contentDisposition, string? cacheControl, byte[] body, CancellationToken ct)
     {
         await db.IdempotencyRecords.Where(r => r.Id == recordId && r.Status == IdempotencyStatus.InProgress)
             .ExecuteUpdateAsync(s => s
@@ -85,6 +85,7 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
                 .SetProperty(r => r.ResponseStatus, status)
                 .SetProperty(r => r.ResponseContentType, contentType)
                 .SetProperty(r => r.ResponseContentDisposition, contentDisposition)
+                .SetProperty(r => r.ResponseCacheControl, cacheControl)
                 .SetProperty(r => r.ResponseBody, body), ct);
     }
 

@@ -899,6 +899,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<byte[]>("ResponseBody")
                         .HasColumnType("bytea");
 
+                    b.Property<string>("ResponseCacheControl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("ResponseContentDisposition")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");

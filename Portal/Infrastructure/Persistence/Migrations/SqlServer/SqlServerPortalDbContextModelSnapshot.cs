@@ -902,6 +902,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<byte[]>("ResponseBody")
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<string>("ResponseCacheControl")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("ResponseContentDisposition")
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");

@@ -888,6 +888,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<byte[]>("ResponseBody")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("ResponseCacheControl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResponseContentDisposition")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");

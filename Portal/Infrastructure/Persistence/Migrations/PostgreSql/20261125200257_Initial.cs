@@ -78,6 +78,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     ResponseStatus = table.Column<int>(type: "integer", nullable: true),
                     ResponseContentType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     ResponseContentDisposition = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    ResponseCacheControl = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     ResponseBody = table.Column<byte[]>(type: "bytea", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)

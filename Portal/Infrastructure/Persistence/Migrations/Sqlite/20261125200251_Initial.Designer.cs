@@ -11,7 +11,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125195340_Initial")]
+    [Migration("20261125200251_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -890,6 +890,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<byte[]>("ResponseBody")
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("ResponseCacheControl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseContentDisposition")
                         .HasMaxLength(300)
