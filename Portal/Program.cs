@@ -28,6 +28,10 @@ if (isAdminCli)
 }
 // Serve _content/ and _framework/ assets when run from bin/ outside Development (TOOLCHAIN.md).
 builder.WebHost.UseStaticWebAssets();
+// Request bodies: at most Kestrel:Limits:MaxRequestBodySize bytes on every route (default here 1 MiB instead of
+// Kestrel's 30 MB; API JSON bodies stop earlier, at ApiJson.MaxBodyBytes). Larger bodies get 413 (issue 4 item 8).
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
+    builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
@@ -57,7 +61,11 @@ app.Services.RegisterRecurringJobs();
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseRequestId();
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseBadRequestEnvelope();
+// Only GET/HEAD re-execute as the "not found" page: re-executing a refused POST (e.g. a bad antiforgery token, an
+// over-size body) runs antiforgery on the same body again, which throws and turned a 400/413 into a 500.
+app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method),
+    b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRequestLocalization(PortalUi.LocalizationOptions());
 app.UseAuthentication();
 app.UseAuthorization();

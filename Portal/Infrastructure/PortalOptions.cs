@@ -6,6 +6,9 @@ public sealed class PortalOptions
     /// <summary>Section name.</summary>
     public const string Section = "Portal";
 
+    /// <summary>Default global request body limit, in bytes (1 MiB); override with <c>Kestrel:Limits:MaxRequestBodySize</c>.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     /// <summary>
     /// Base of every public link Portal hands out (<c>{PublicBaseUrl}/s/{code}</c>, <c>/m/{code}</c>), e.g.
     /// <c>https://portal.example.com</c>. Empty (the default): the request's own scheme and host.

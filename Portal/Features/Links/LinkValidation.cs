@@ -73,7 +73,7 @@ public static partial class MiniProgramPage
     public static bool IsAppId(string? appId) => appId is not null && AppIdPattern().IsMatch(appId);
 
     /// <summary>
-    /// Validates and normalises a page path: a leading <c>/</c> is dropped; no whitespace or control characters;
+    /// Validates and normalises a page path: a leading <c>/</c> is dropped; no whitespace, control or format characters;
     /// at most 1024 characters; may carry a <c>?query</c>.
     /// </summary>
     /// <returns>The normalised path, or an error message (Chinese).</returns>
@@ -82,10 +82,18 @@ public static partial class MiniProgramPage
         path = path?.Trim().TrimStart('/');
         if (string.IsNullOrEmpty(path)) return (null, "缺少参数 pagepath");
         if (path.Length > MaxLength) return (null, $"pagepath 过长（上限 {MaxLength} 个字符）");
-        if (path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return (null, "pagepath 不能包含空白或控制字符");
+        if (path.Any(IsUnsafeCharacter)) return (null, "pagepath 不能包含空白、控制或格式字符");
         if (path.StartsWith('?')) return (null, "pagepath 缺少页面路径");
         return (path, null);
     }
+
+    /// <summary>
+    /// True for characters no page path, path or scene may carry: whitespace, control characters (C0/C1, e.g. NUL,
+    /// ESC) and Unicode format characters (bidi overrides such as U+202E, zero-width joiners, BOM), which hide what
+    /// a path really says.
+    /// </summary>
+    public static bool IsUnsafeCharacter(char c) =>
+        char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     /// <summary>Splits <c>pages/a/b?x=1</c> into <c>("pages/a/b", "x=1")</c>.</summary>
     public static (string Page, string Query) Split(string pagePath)

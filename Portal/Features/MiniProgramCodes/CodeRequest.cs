@@ -158,6 +158,9 @@ public static class CodeRequestRules
         return (page, string.IsNullOrEmpty(scene) ? fromQuery : scene);
     }
 
+    private static readonly System.Buffers.SearchValues<char> SceneCharacters = System.Buffers.SearchValues.Create(
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + SceneSpecialCharacters);
+
     /// <summary>True when <paramref name="c"/> is in WeChat's allowed scene character set.</summary>
     public static bool IsSceneCharacter(char c) =>
         c is >= '0' and <= '9' or >= 'A' and <= 'Z' or >= 'a' and <= 'z' || SceneSpecialCharacters.Contains(c);
@@ -167,8 +170,9 @@ public static class CodeRequestRules
     {
         if (string.IsNullOrEmpty(scene)) return "scene参数不能为空";
         if (scene.Length > MaxSceneLength) return $"scene 最多 {MaxSceneLength} 个可见字符（当前 {scene.Length} 个）";
-        var bad = scene.FirstOrDefault(c => !IsSceneCharacter(c));
-        if (bad != default) return $"scene 含有不支持的字符“{bad}”：只支持数字、大小写英文及 {SceneSpecialCharacters}";
+        // An index, not FirstOrDefault: a NUL would equal default(char) and pass as "no bad character".
+        var badAt = scene.AsSpan().IndexOfAnyExcept(SceneCharacters);
+        if (badAt >= 0) return $"scene 含有不支持的字符“{scene[badAt]}”：只支持数字、大小写英文及 {SceneSpecialCharacters}";
         if (HasReservedParameter(scene)) return ReservedMessage;
         return null;
     }
@@ -180,7 +184,7 @@ public static class CodeRequestRules
         if (page.StartsWith('/')) return "page 根路径前不要加 /";
         if (page.Contains('?')) return "page 不能携带参数，参数请放在 scene 里";
         if (page.Length > MaxPageLength) return $"page 过长（上限 {MaxPageLength} 个字符）";
-        if (page.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return "page 不能包含空白或控制字符";
+        if (page.Any(Links.MiniProgramPage.IsUnsafeCharacter)) return "page 不能包含空白、控制或格式字符";
         return null;
     }
 
@@ -191,7 +195,7 @@ public static class CodeRequestRules
         if (path.StartsWith('/')) return "path 根路径前不要加 /";
         var max = kind == CodeKind.WxaQrCode ? MaxQrCodePathLength : MaxWxaCodePathLength;
         if (path.Length > max) return $"path 过长（上限 {max} 个字符）";
-        if (path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return "path 不能包含空白或控制字符";
+        if (path.Any(Links.MiniProgramPage.IsUnsafeCharacter)) return "path 不能包含空白、控制或格式字符";
         var q = path.IndexOf('?');
         if (q == 0 && kind == CodeKind.WxaQrCode) return "path 缺少页面路径";
         if (q >= 0 && HasReservedParameter(path[(q + 1)..])) return ReservedMessage;

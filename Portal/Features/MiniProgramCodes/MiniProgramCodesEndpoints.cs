@@ -52,29 +52,31 @@ public static class MiniProgramCodesEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapMiniProgramCodesEndpoints(this IEndpointRouteBuilder app)
     {
+        // Accepts lists "*/*" besides JSON (as LinksEndpoints does): with JSON alone, routing answers any other
+        // Content-Type with its own HTML page; ApiJson must answer it as a 400 in the route's envelope (CONTRACTS.md).
         var gateway = app.MapGroup("").WithTags("Mini-program codes (seed 000)").WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         gateway.MapPost("/generate-qr", GenerateQr).WithName("GenerateQr")
             .WithSummary("生成葵花码/小程序码 (seed 000)：type = wxcode | wxcode_a → getwxacode, wxcode_b → getwxacodeunlimit, wxcode_c | qrcode → createwxaqrcode")
-            .Accepts<GenerateQrRequest>("application/json")
+            .Accepts<GenerateQrRequest>("application/json", "*/*")
             .Produces<GenerateQrResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402)
             .Produces<GatewayError>(500).Produces<GatewayError>(502);
 
         var h5 = app.MapGroup("/api/h5/qrcode").WithTags("Mini-program codes (seed 001)").WithMetadata(H5Envelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         h5.MapPost("/generate", GenerateH5Image).WithName("GenerateH5QrCodeImage")
-            .WithSummary("生成小程序码，返回图片 (seed 001 §1)").Accepts<H5QrCodeRequest>("application/json")
+            .WithSummary("生成小程序码，返回图片 (seed 001 §1)").Accepts<H5QrCodeRequest>("application/json", "*/*")
             .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg")
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
         h5.MapPost("/generate-base64", GenerateH5Base64).WithName("GenerateH5QrCodeBase64")
-            .WithSummary("生成小程序码，返回 Base64 (seed 001 §2)").Accepts<H5QrCodeRequest>("application/json")
+            .WithSummary("生成小程序码，返回 Base64 (seed 001 §2)").Accepts<H5QrCodeRequest>("application/json", "*/*")
             .Produces<H5Success<H5QrCodeData>>()
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
 
         var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
-            .WithSummary("获取不限制的小程序码，data 为 base64 图片 (seed 003 getUnlimited)").Accepts<WxMiniUnlimitedRequest>("application/json")
+            .WithSummary("获取不限制的小程序码，data 为 base64 图片 (seed 003 getUnlimited)").Accepts<WxMiniUnlimitedRequest>("application/json", "*/*")
             .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
             .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
 

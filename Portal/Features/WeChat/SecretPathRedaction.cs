@@ -9,7 +9,9 @@ namespace Portal.Features.WeChat;
 /// and seed 003 carries the AppSecret as a path segment (<c>/wx/mini/v1/{appId}/{secret}/…</c>) and session tokens,
 /// session keys and encrypted data in the query. This wraps the logger factory so every message, structured value
 /// and scope mentioning <c>/wx/mini/v1/</c> has that segment and the query replaced by <c>***</c>, whichever
-/// providers are registered.
+/// providers are registered. It also masks Data Protection master keys: the key ring's EF Core repository logs every
+/// key's XML — <c>&lt;masterKey&gt;</c> included, unencrypted — at Debug ("Reading data with key …, value …"), and that key
+/// decrypts every stored AppSecret and session_key (issue 4 item 10).
 /// </summary>
 public static partial class SecretPathRedaction
 {
@@ -18,6 +20,8 @@ public static partial class SecretPathRedaction
 
     // Without the leading slash: routing logs route values such as "wx/mini/v1/{appId}/{secret}/code2Session".
     private const string Marker = "wx/mini/v1/";
+
+    private const string KeyMarker = "<masterKey";
 
     /// <summary>Replaces the <c>ILoggerFactory</c> with the redacting one.</summary>
     public static IServiceCollection AddSecretPathRedaction(this IServiceCollection services)
@@ -28,16 +32,22 @@ public static partial class SecretPathRedaction
 
     /// <summary>
     /// <paramref name="text"/> with, in every <c>/wx/mini/v1/{appId}/X/…</c> URL, the segment X and any query string
-    /// replaced by <see cref="Mask"/>.
+    /// replaced by <see cref="Mask"/>, and every Data Protection <c>&lt;masterKey&gt;…&lt;/masterKey&gt;</c> element (to the end
+    /// of the text when unclosed) replaced by <c>&lt;masterKey&gt;***&lt;/masterKey&gt;</c>.
     /// </summary>
     public static string Redact(string text)
     {
+        if (text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase)) text = MasterKey().Replace(text, "<masterKey>" + Mask + "</masterKey>");
         if (!text.Contains(Marker, StringComparison.OrdinalIgnoreCase)) return text;
         text = SecretSegment().Replace(text, "$1" + Mask);
         return QueryString().Replace(text, "$1?" + Mask);
     }
 
-    internal static bool Mentions(string? text) => text is not null && text.Contains(Marker, StringComparison.OrdinalIgnoreCase);
+    internal static bool Mentions(string? text) =>
+        text is not null && (text.Contains(Marker, StringComparison.OrdinalIgnoreCase) || text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase));
+
+    [GeneratedRegex(@"<masterKey\b.*?(</masterKey>|$)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex MasterKey();
 
     [GeneratedRegex(@"(wx/mini/v1/[^/?#\s""']+/)[^/?#\s""']+(?=/)", RegexOptions.IgnoreCase)]
     private static partial Regex SecretSegment();

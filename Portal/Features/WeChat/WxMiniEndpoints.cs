@@ -53,7 +53,14 @@ public static class WxMiniEndpoints
         return (app, null);
     }
 
-    /// <summary><c>GET /{appId}/{secret}/code2Session?code=</c>: billed <c>wechat.code2session</c>; data = a session token.</summary>
+    /// <summary>Longest accepted login code, in characters (WeChat's are 32; a longer one is never sent upstream).</summary>
+    public const int MaxLoginCodeLength = 128;
+
+    /// <summary>
+    /// <c>GET /{appId}/{secret}/code2Session?code=</c>: billed <c>wechat.code2session</c>; data = a session token. A missing,
+    /// repeated, over-long (&gt; <see cref="MaxLoginCodeLength"/>) or non-printable-ASCII code → 40029 (400) before any
+    /// debit or upstream call.
+    /// </summary>
     internal static async Task<IResult> Code2Session(string appId, string secret, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, IWeChatApi weChat, WeChatSessionService sessions, ChargeFlow flow)
     {
@@ -61,7 +68,8 @@ public static class WxMiniEndpoints
         var (app, error) = await ResolveAppAsync(user, appId, secret, apps, ct);
         if (error is not null) return error;
         var code = Query(http, "code");
-        if (code is null) return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
+        if (code is null || http.Request.Query["code"].Count > 1 || !IsPlausibleLoginCode(code))
+            return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
 
         var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatCode2Session), async c =>
         {
@@ -143,6 +151,9 @@ public static class WxMiniEndpoints
         var result = await flow.RunAsync(Debit(http, user, product), _ => Task.FromResult(WorkResult<string?>.Ok(value)), ct);
         return WxMiniEnvelope.Instance.From(result, v => v);
     }
+
+    private static bool IsPlausibleLoginCode(string code) =>
+        code.Length <= MaxLoginCodeLength && code.All(c => c is > ' ' and < '\x7f');
 
     private static string? Query(HttpContext http, string name)
     {
