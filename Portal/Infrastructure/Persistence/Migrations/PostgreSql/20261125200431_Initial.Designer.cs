@@ -12,7 +12,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlPortalDbContext))]
-    [Migration("20261125200257_Initial")]
+    [Migration("20261125200431_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerPortalDbContext))]
-    [Migration("20261125200254_Initial")]
+    [Migration("20261125200427_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

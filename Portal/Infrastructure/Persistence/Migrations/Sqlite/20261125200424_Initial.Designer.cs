@@ -11,7 +11,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePortalDbContext))]
-    [Migration("20261125200251_Initial")]
+    [Migration("20261125200424_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
