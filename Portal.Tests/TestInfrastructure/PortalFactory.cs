@@ -106,8 +106,37 @@ public class PortalFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
+            SilenceHangfireStaticLogs(services);
             foreach (var configure in TestServices) configure(services);
         });
+    }
+
+    /// <summary>
+    /// Hangfire keeps its log provider in a process-wide static, set by every host to a wrapper of that host's
+    /// <c>ILoggerFactory</c>. With several factories in one test process, a disposed factory's logger factory stays
+    /// there and the next <c>IBackgroundJobClient</c> (resolved by every ChargeFlow) throws ObjectDisposedException — a
+    /// random 500 in whichever test runs then. Tests therefore give Hangfire a logger that belongs to no host.
+    /// </summary>
+    private static void SilenceHangfireStaticLogs(IServiceCollection services)
+    {
+        var descriptor = services.LastOrDefault(d => d.ServiceType == typeof(Hangfire.IGlobalConfiguration) && d.ImplementationFactory is not null);
+        if (descriptor is null) return;
+        services.Remove(descriptor);
+        services.AddSingleton<Hangfire.IGlobalConfiguration>(sp =>
+        {
+            var configuration = (Hangfire.IGlobalConfiguration)descriptor.ImplementationFactory!(sp);
+            Hangfire.Logging.LogProvider.SetCurrentLogProvider(NoHangfireLogs.Instance);
+            return configuration;
+        });
+    }
+
+    private sealed class NoHangfireLogs : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+    {
+        public static readonly NoHangfireLogs Instance = new();
+
+        public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 
     /// <summary>A scope on the app's services.</summary>
