@@ -63,14 +63,17 @@ public sealed partial class LocalizationCoverageTests
             $"{missing.Count} ledger label(s) have no entry in SharedResource.zh-CN.resx (add a LedgerText mapping and a translation):{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
     }
 
-    [Fact]
-    public void Zh_CN_resx_has_no_duplicate_names()
+    [Theory]
+    [InlineData("SharedResource.zh-CN.resx")]
+    [InlineData("SharedResource.en.resx")]
+    public void Resx_has_no_duplicate_names_ignoring_case(string file)
     {
-        var names = ResxNames(Path.Combine(RepoRoot(), "Portal", "Resources", "SharedResource.zh-CN.resx"));
-        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"  \"{g.Key}\" x{g.Count()}").ToList();
+        // The resource compiler compares names ignoring case (MSB3568) and silently drops the second entry.
+        var names = ResxNames(Path.Combine(RepoRoot(), "Portal", "Resources", file));
+        var duplicates = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"  \"{g.Key}\" x{g.Count()}").ToList();
 
         Assert.True(duplicates.Count == 0,
-            $"Duplicate names in SharedResource.zh-CN.resx:{Environment.NewLine}{string.Join(Environment.NewLine, duplicates)}");
+            $"Duplicate names in {file}:{Environment.NewLine}{string.Join(Environment.NewLine, duplicates)}");
     }
 
     /// <summary>
