@@ -46,6 +46,7 @@ public sealed class CodeJourneyTests(BrowserFixture browser) : IClassFixture<Bro
 
         Assert.True(await preview.EvaluateAsync<int>("img => img.naturalWidth") > 0, "the code image did not load");
         await Assertions.Expect(user.Page.Locator("[data-testid=code-balance]")).ToContainTextAsync("0.90");
+        await Assertions.Expect(user.Page.Locator("[data-testid=appbar-balance]")).ToContainTextAsync("0.90");
         await user.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "journey-code.png"), FullPage = true });
         Assert.Single(_wechat.LogEntries, e => e.RequestMessage.Path == "/wxa/getwxacodeunlimit");
 

@@ -23,6 +23,7 @@ public sealed partial class GenerateCodePage
     [Inject] private MiniProgramCodeCommands Commands { get; set; } = default!;
     [Inject] private MiniProgramAppService Apps { get; set; } = default!;
     [Inject] private BillingLedger Ledger { get; set; } = default!;
+    [Inject] private Portal.Components.Shared.BalanceState Balance { get; set; } = default!;
     [Inject] private IOptions<PortalOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -107,6 +108,8 @@ public sealed partial class GenerateCodePage
             var caller = new MiniProgramCodeCommands.Caller(userId, Guid.CreateVersion7().ToString("N"), null);
             var result = await Commands.GenerateAsync(caller, appId, Input(), CancellationToken.None);
             balanceAfterFen = result.BalanceFen;
+            Balance.Set(result.BalanceFen); // the app bar shows the same balance as the result
+
             switch (result.Status)
             {
                 case BilledStatus.Succeeded:
