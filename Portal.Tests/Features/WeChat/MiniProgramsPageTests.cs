@@ -42,7 +42,7 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
 
         var cut = Render<MiniProgramsPage>();
 
-        cut.WaitForAssertion(() => Assert.Contains(app.AppId, cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains(app.AppId, cut.Markup), TimeSpan.FromSeconds(10));
         Assert.Contains("••••" + secret[^4..], cut.Markup);
         Assert.DoesNotContain(secret, cut.Markup);
     }
@@ -55,7 +55,7 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
 
         cut.FindAll("input")[0].Input("wx12");
 
-        cut.WaitForAssertion(() => Assert.Contains("AppID must be wx followed by 16 hexadecimal characters", cut.Markup));
+        cut.WaitForAssertion(() => Assert.Contains("AppID must be wx followed by 16 hexadecimal characters", cut.Markup), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -69,10 +69,10 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
         cut.FindAll("input")[0].Input(appId);
         cut.FindAll("input")[1].Input(secret);
         cut.FindAll("input")[2].Change("Shop");
-        cut.WaitForAssertion(() => Assert.False(cut.FindAll("button").First(b => b.TextContent.Contains("Register")).HasAttribute("disabled")));
+        cut.WaitForAssertion(() => Assert.False(cut.FindAll("button").First(b => b.TextContent.Contains("Register")).HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         cut.FindAll("button").First(b => b.TextContent.Contains("Register")).Click();
 
-        cut.WaitForAssertion(() => Assert.Contains(appId, cut.Find("table").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains(appId, cut.Find("table").TextContent), TimeSpan.FromSeconds(10));
         var apps = await _fx.Factory.Services.GetRequiredService<MiniProgramAppService>().ListMineAsync(user.Id);
         Assert.True(Assert.Single(apps).IsDefault);
         Assert.Equal("Shop", apps[0].Name);

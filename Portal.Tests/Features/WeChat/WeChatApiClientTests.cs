@@ -68,6 +68,23 @@ public sealed class WeChatApiClientTests(WeChatFixture fx) : IClassFixture<WeCha
     }
 
     [Fact]
+    public async Task GetAccessToken_TwoInstancesConcurrently_DatabaseLeaseAllowsOneFetch()
+    {
+        var app = await NewAppAsync();
+        fx.Stub.StableToken("TOKEN-SHARED", delayMs: 500);
+        var sp = fx.Factory.Services;
+        // A second "instance": its own token store (own lease-owner id) and client (own in-process gates), same database.
+        var otherStore = ActivatorUtilities.CreateInstance<WeChatTokenStore>(sp);
+        IWeChatApi other = ActivatorUtilities.CreateInstance<WeChatApiClient>(sp, otherStore);
+
+        var calls = Enumerable.Range(0, 20).Select(i => Task.Run(() => (i % 2 == 0 ? Api : other).GetAccessTokenAsync(app, false, CancellationToken.None)));
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.Equal("TOKEN-SHARED", r.Value?.Token));
+        Assert.Equal(1, fx.Stub.Calls(WeChatStub.StableTokenPath));
+    }
+
+    [Fact]
     public async Task GetAccessToken_BusyOnceThenSuccess_RetriesOnce()
     {
         var app = await NewAppAsync();
