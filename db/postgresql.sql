@@ -636,3 +636,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125193131_WeChatSessionOpenId') THEN
+    DROP INDEX "IX_WeChatSessions_AppRowId";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125193131_WeChatSessionOpenId') THEN
+    CREATE INDEX "IX_WeChatSessions_AppRowId_OpenId" ON "WeChatSessions" ("AppRowId", "OpenId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125193131_WeChatSessionOpenId') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125193131_WeChatSessionOpenId', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

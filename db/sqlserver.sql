@@ -700,3 +700,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125193122_WeChatSessionOpenId'
+)
+BEGIN
+    DROP INDEX [IX_WeChatSessions_AppRowId] ON [WeChatSessions];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125193122_WeChatSessionOpenId'
+)
+BEGIN
+    CREATE INDEX [IX_WeChatSessions_AppRowId_OpenId] ON [WeChatSessions] ([AppRowId], [OpenId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125193122_WeChatSessionOpenId'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125193122_WeChatSessionOpenId', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

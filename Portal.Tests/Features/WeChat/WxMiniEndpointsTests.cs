@@ -305,6 +305,22 @@ public sealed class WxMiniEndpointsTests(WeChatFixture fx) : IClassFixture<WeCha
     }
 
     [Fact]
+    public async Task Decode_OlderSessionAfterNewLogin_UsesLatestSessionKey()
+    {
+        var c = await ArrangeAsync();
+        var v = Vector(c.App.AppId);
+        StubLogin("first", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        StubLogin("second", v.SessionKey);
+        var firstToken = (await GetAsync(c.Client, $"{c.SecretBase}/code2Session?code=first")).Body.GetProperty("data").GetString()!;
+        await GetAsync(c.Client, $"{c.SecretBase}/code2Session?code=second");
+
+        var (status, body) = await GetAsync(c.Client, DecodeUrl(c.Base, firstToken, v.Encrypted, v.Iv));
+
+        Assert.Equal(200, status);
+        Assert.Equal("OPEN-1", body.GetProperty("data").GetProperty("openId").GetString());
+    }
+
+    [Fact]
     public async Task Decode_WatermarkOfAnotherApp_1004WithoutDebit()
     {
         var c = await ArrangeAsync();

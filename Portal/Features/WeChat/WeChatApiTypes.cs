@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json.Serialization;
 using Portal.Features.Billing;
 using Portal.Infrastructure.Api;
 
@@ -116,10 +115,6 @@ public static class WeChatErrCodes
         or 40097 or 40129 or 40159 or 40165 or 40212 or 41030 or 47001 or 85401 or 85096;
 }
 
-/// <summary>WeChat's JSON error/success fields common to every endpoint.</summary>
-internal sealed record WeChatErrorBody(
-    [property: JsonPropertyName("errcode")] int? ErrCode,
-    [property: JsonPropertyName("errmsg")] string? ErrMsg);
 
 /// <summary>Turns a failed WeChat call into a refunded billed-work failure.</summary>
 public static class WeChatWork

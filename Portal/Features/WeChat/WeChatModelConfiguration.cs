@@ -50,6 +50,7 @@ internal sealed class WeChatSessionConfiguration : IEntityTypeConfiguration<WeCh
         b.Property(x => x.ProtectedSessionKey).HasMaxLength(1024);
         b.HasIndex(x => x.TokenHash).IsUnique();
         b.HasIndex(x => x.ExpiresAt);
+        b.HasIndex(x => new { x.AppRowId, x.OpenId });
         b.HasOne<MiniProgramApp>().WithMany().HasForeignKey(x => x.AppRowId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -18,19 +18,28 @@ public sealed class WeChatSessionService(
     /// <summary>Prefix of every session token.</summary>
     public const string TokenPrefix = "wxs_";
 
-    /// <summary>Stores a session for <paramref name="app"/> and returns its token (shown once, never stored in clear).</summary>
+    /// <summary>
+    /// Stores a session for <paramref name="app"/> and returns its token (shown once, never stored in clear). The
+    /// user's older sessions of the same app get the new session_key, as WeChat has just invalidated the old one.
+    /// </summary>
     public async Task<string> CreateAsync(MiniProgramApp app, WeChatLogin login, CancellationToken ct)
     {
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
+        var protectedKey = protector.ProtectSessionKey(login.SessionKey);
+        var id = Guid.CreateVersion7(now);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.WeChatSessions.Add(new WeChatSession
         {
-            Id = Guid.CreateVersion7(now), TokenHash = AppSecretProtector.Sha256Hex(token), AppRowId = app.Id,
-            OpenId = login.OpenId, UnionId = login.UnionId, ProtectedSessionKey = protector.ProtectSessionKey(login.SessionKey),
+            Id = id, TokenHash = AppSecretProtector.Sha256Hex(token), AppRowId = app.Id,
+            OpenId = login.OpenId, UnionId = login.UnionId, ProtectedSessionKey = protectedKey,
             CreatedAt = now, ExpiresAt = now + options.Value.SessionLifetime,
         });
         await db.SaveChangesAsync(ct);
+        // A user has one valid session_key at a time and a new login replaces it (WECHAT.md §3): the user's older
+        // sessions keep working, with the latest key.
+        await db.WeChatSessions.Where(s => s.AppRowId == app.Id && s.OpenId == login.OpenId && s.Id != id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ProtectedSessionKey, protectedKey), ct);
         return token;
     }
 

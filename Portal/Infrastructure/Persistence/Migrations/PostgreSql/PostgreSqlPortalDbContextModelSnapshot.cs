@@ -789,12 +789,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AppRowId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("AppRowId", "OpenId");
 
                     b.ToTable("WeChatSessions", (string)null);
                 });

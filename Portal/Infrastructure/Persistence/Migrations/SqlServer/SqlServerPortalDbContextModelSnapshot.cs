@@ -792,12 +792,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AppRowId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("AppRowId", "OpenId");
 
                     b.ToTable("WeChatSessions", (string)null);
                 });

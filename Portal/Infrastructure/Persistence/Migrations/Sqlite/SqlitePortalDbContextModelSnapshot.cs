@@ -778,12 +778,12 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AppRowId");
-
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
+
+                    b.HasIndex("AppRowId", "OpenId");
 
                     b.ToTable("WeChatSessions", (string)null);
                 });
