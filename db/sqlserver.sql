@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +64,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [IdempotencyRecords] (
@@ -86,7 +86,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [ProductPrices] (
@@ -100,7 +100,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodeBatches] (
@@ -116,7 +116,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -131,7 +131,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [Accounts] (
@@ -146,7 +146,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokens] (
@@ -170,7 +170,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -185,7 +185,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -200,7 +200,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserPasskeys] (
@@ -214,7 +214,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -228,7 +228,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -243,7 +243,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramApps] (
@@ -264,7 +264,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramCodeImages] (
@@ -290,7 +290,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [MiniProgramLinks] (
@@ -308,7 +308,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [ShortLinks] (
@@ -328,7 +328,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [RedemptionCodes] (
@@ -348,7 +348,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [Charges] (
@@ -370,7 +370,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerEntries] (
@@ -393,7 +393,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [ApiTokenDailySpends] (
@@ -408,7 +408,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatAccessTokens] (
@@ -430,7 +430,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE TABLE [WeChatSessions] (
@@ -449,7 +449,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ApiTokens_Hash] ON [ApiTokens] ([Hash]);
@@ -457,7 +457,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ApiTokens_UserId] ON [ApiTokens] ([UserId]);
@@ -465,7 +465,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
@@ -473,7 +473,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
@@ -481,7 +481,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
@@ -489,7 +489,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
@@ -497,7 +497,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserPasskeys_UserId] ON [AspNetUserPasskeys] ([UserId]);
@@ -505,7 +505,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
@@ -513,7 +513,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
@@ -521,7 +521,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
@@ -529,7 +529,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_Charges_RequestId] ON [Charges] ([RequestId]);
@@ -537,7 +537,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]);
@@ -545,7 +545,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_Charges_UserId_CreatedAt] ON [Charges] ([UserId], [CreatedAt]);
@@ -553,7 +553,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_IdempotencyRecords_ApiTokenId_Key] ON [IdempotencyRecords] ([ApiTokenId], [Key]);
@@ -561,7 +561,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_IdempotencyRecords_ExpiresAt] ON [IdempotencyRecords] ([ExpiresAt]);
@@ -569,7 +569,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries] ([ChargeId]);
@@ -577,7 +577,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE [RefundOfEntryId] IS NOT NULL');
@@ -585,7 +585,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]);
@@ -593,7 +593,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramApps_AppId] ON [MiniProgramApps] ([AppId]);
@@ -601,7 +601,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramApps_UserId_AppId] ON [MiniProgramApps] ([UserId], [AppId]);
@@ -609,7 +609,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_ExpiresAt] ON [MiniProgramCodeImages] ([ExpiresAt]);
@@ -617,7 +617,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramCodeImages_PublicId] ON [MiniProgramCodeImages] ([PublicId]);
@@ -625,7 +625,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [CreatedAt]);
@@ -633,7 +633,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramCodeImages_UserId_RequestHash_CreatedAt] ON [MiniProgramCodeImages] ([UserId], [RequestHash], [CreatedAt]);
@@ -641,7 +641,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_MiniProgramLinks_Code] ON [MiniProgramLinks] ([Code]);
@@ -649,7 +649,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_MiniProgramLinks_UserId_CreatedAt] ON [MiniProgramLinks] ([UserId], [CreatedAt]);
@@ -657,7 +657,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodeBatches_CreatedAt] ON [RedemptionCodeBatches] ([CreatedAt]);
@@ -665,7 +665,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_RedemptionCodes_BatchId] ON [RedemptionCodes] ([BatchId]);
@@ -673,7 +673,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes] ([Code]);
@@ -681,7 +681,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
@@ -689,7 +689,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_ShortLinks_UserId_CreatedAt] ON [ShortLinks] ([UserId], [CreatedAt]);
@@ -697,7 +697,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_AppRowId_OpenId] ON [WeChatSessions] ([AppRowId], [OpenId]);
@@ -705,7 +705,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WeChatSessions_ExpiresAt] ON [WeChatSessions] ([ExpiresAt]);
@@ -713,7 +713,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_WeChatSessions_TokenHash] ON [WeChatSessions] ([TokenHash]);
@@ -721,11 +721,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125200427_Initial'
+    WHERE [MigrationId] = N'20261125202344_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125200427_Initial', N'10.0.15');
+    VALUES (N'20261125202344_Initial', N'10.0.15');
 END;
 
 COMMIT;

@@ -44,9 +44,9 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
         await _scope.DisposeAsync();
     }
 
-    private async Task<Caller> SignInAsync(long balanceFen)
+    private async Task<Caller> SignInAsync(long balanceFen, bool withApp = true)
     {
-        var c = await fx.NewCallerAsync(balanceFen);
+        var c = await fx.NewCallerAsync(balanceFen, withApp);
         var auth = _ctx.AddAuthorization();
         auth.SetAuthorized(c.User.Email);
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, c.User.Id), new Claim(ClaimTypes.Name, c.User.Email));
@@ -89,6 +89,18 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
         Assert.Equal("¥0.90", page.Find("[data-testid=code-balance]").TextContent);
         Assert.Equal(1, fx.Calls("/wxa/getwxacodeunlimit", scene));
         Assert.Equal((90L, 90L, 2), await fx.Factory.MoneyOfAsync(c.User.Id));
+    }
+
+    [Fact]
+    public async Task GeneratePage_NoRegisteredApp_PointsToTheAppsPageAndCannotGenerate()
+    {
+        await SignInAsync(100, withApp: false);
+        var page = Render<GenerateCodePage>();
+
+        page.Find("input[data-testid=code-scene]").Input("id=1");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=no-apps] a[href=apps]")));
+        Assert.True(page.Find("button[data-testid=code-generate]").HasAttribute("disabled"));
     }
 
     [Fact]

@@ -52,6 +52,49 @@ public sealed class GenerateQrApiTests(CodeApiFixture fx) : IClassFixture<CodeAp
     }
 
     [Fact]
+    public async Task GenerateQr_CachedImageOlderThanTtl_CallsWeChatAgain()
+    {
+        var c = await fx.NewCallerAsync(100);
+        var scene = Unique();
+        var request = new { appid = c.AppId, pagepath = "pages/ttl", type = "wxcode_b", scene };
+        var (_, first) = await c.Client.PostJsonAsync("/generate-qr", request);
+        await using (var db = await fx.Factory.DbAsync())
+        {
+            var image = db.MiniProgramCodeImages.Single(i => i.Scene == scene);
+            db.Entry(image).Property(i => i.CreatedAt).CurrentValue = DateTimeOffset.UtcNow.AddHours(-1).AddMinutes(-1);
+            await db.SaveChangesAsync();
+        }
+
+        var (status, second) = await c.Client.PostJsonAsync("/generate-qr", request);
+
+        Assert.Equal(200, status);
+        Assert.Equal(2, fx.Calls(Unlimited, scene));
+        Assert.DoesNotContain("缓存", second.GetProperty("msg").GetString());
+        Assert.NotEqual(first.GetProperty("qrcode_url").GetString(), second.GetProperty("qrcode_url").GetString());
+    }
+
+    [Fact]
+    public async Task GenerateQr_SameRequestByAnotherUser_IsNotServedFromTheirCache()
+    {
+        var a = await fx.NewCallerAsync(100);
+        var b = await fx.NewCallerAsync(100, withApp: false);
+        await using (var scope = fx.Factory.Scope())
+        {
+            // Both users registered the same AppID: the cache must still not hand b the image a paid for.
+            var registered = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                .GetRequiredService<Portal.Features.WeChat.MiniProgramAppService>(scope.ServiceProvider)
+                .RegisterAsync(b.User.Id, a.AppId, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), "same app");
+            Assert.True(registered.Succeeded);
+        }
+        var scene = Unique();
+        await a.Client.PostJsonAsync("/generate-qr", new { appid = a.AppId, pagepath = "pages/x", type = "wxcode_b", scene });
+        var (status, body) = await b.Client.PostJsonAsync("/generate-qr", new { appid = a.AppId, pagepath = "pages/x", type = "wxcode_b", scene });
+        Assert.Equal(200, status);
+        Assert.DoesNotContain("缓存", body.GetProperty("msg").GetString());
+        Assert.Equal(2, fx.Calls(Unlimited, scene));
+    }
+
+    [Fact]
     public async Task GenerateQr_CacheIsPerRequest_DifferentWidthCallsWeChatAgain()
     {
         var c = await fx.NewCallerAsync(100);
