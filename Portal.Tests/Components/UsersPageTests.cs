@@ -16,7 +16,13 @@ public sealed class UsersPageTests : PortalComponentTest
         var customer = await Factory.CreateUserAsync(balanceFen: 100, email: $"zz-{Guid.NewGuid():N}@example.com");
         var cut = RenderPage<UsersPage>();
         await InputAsync(cut, "input[aria-label='Search by e-mail']", customer.Email);
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=users-table] tbody tr")));
+        // Wait for exactly the customer's row: while loading, MudTable shows a one-row placeholder that is also "single".
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("[data-testid=users-table] tbody tr");
+            Assert.Single(rows);
+            Assert.Contains(customer.Email, rows[0].TextContent);
+        });
         Assert.Equal("¥1.00", cut.Find("[data-testid=user-balance]").TextContent);
 
         await ClickAsync(cut, "Adjust balance");
@@ -46,7 +52,13 @@ public sealed class UsersPageTests : PortalComponentTest
         var customer = await Factory.CreateUserAsync(email: $"zz-{Guid.NewGuid():N}@example.com");
         var cut = RenderPage<UsersPage>();
         await InputAsync(cut, "input[aria-label='Search by e-mail']", customer.Email);
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=users-table] tbody tr")));
+        // Wait for exactly the customer's row: while loading, MudTable shows a one-row placeholder that is also "single".
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("[data-testid=users-table] tbody tr");
+            Assert.Single(rows);
+            Assert.Contains(customer.Email, rows[0].TextContent);
+        });
 
         await ClickAsync(cut, "Lock");
         Host.WaitForAssertion(() => Assert.Contains("Lock user?", Host.Markup));
