@@ -29,6 +29,7 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLocalization();
+        _ctx.Services.AddScoped<Portal.Components.Shared.BalanceState>();
         foreach (var type in new[] { typeof(TimeProvider), typeof(IOptions<PortalOptions>), typeof(BillingLedger), typeof(MiniProgramAppService),
                      typeof(MiniProgramCodeStore), typeof(MiniProgramCodeCommands) })
         {
@@ -87,6 +88,7 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=code-preview]")));
         Assert.StartsWith("/codes/", page.Find("[data-testid=code-preview]").GetAttribute("src"));
         Assert.Equal("¥0.90", page.Find("[data-testid=code-balance]").TextContent);
+        Assert.Equal(90, _ctx.Services.GetRequiredService<Portal.Components.Shared.BalanceState>().BalanceFen); // the app bar follows
         Assert.Equal(1, fx.Calls("/wxa/getwxacodeunlimit", scene));
         Assert.Equal((90L, 90L, 2), await fx.Factory.MoneyOfAsync(c.User.Id));
     }
