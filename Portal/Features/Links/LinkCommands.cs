@@ -8,23 +8,17 @@ namespace Portal.Features.Links;
 /// </summary>
 public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.Extensions.Options.IOptions<LinksOptions> options)
 {
-    /// <summary>Who is calling and under which request.</summary>
-    /// <param name="UserId">The paying user.</param>
-    /// <param name="RequestId">Unique request id (X-Request-Id).</param>
-    /// <param name="ApiTokenId">The API token, when called through the API.</param>
-    public sealed record Caller(string UserId, string RequestId, Guid? ApiTokenId);
-
     /// <summary>Shortens <paramref name="longUrl"/> (product <c>shortlink.create</c>).</summary>
-    public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(Caller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
+    public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
     {
         var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
         if (error is not null) return await flow.RejectAsync<ShortLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
-        return await flow.RunAsync(Debit(caller, BillableProducts.ShortLinkCreate),
+        return await flow.RunAsync(caller.Debit(BillableProducts.ShortLinkCreate),
             async c => WorkResult<ShortLink>.Ok(await links.CreateShortLinkAsync(caller.UserId, url!, c)), ct);
     }
 
     /// <summary>Creates <c>mp://{code}</c> for an AppID and page path (product <c>mplink.create</c>).</summary>
-    public async Task<BilledResult<MiniProgramLink>> CreateMiniProgramLinkAsync(Caller caller, string? appId, string? pagePath, CancellationToken ct)
+    public async Task<BilledResult<MiniProgramLink>> CreateMiniProgramLinkAsync(BillingCaller caller, string? appId, string? pagePath, CancellationToken ct)
     {
         appId = appId?.Trim();
         if (string.IsNullOrEmpty(appId)) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "缺少参数 appid", ct);
@@ -32,7 +26,7 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
             return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "appid 格式不正确（应为 wx 开头的 18 位 AppID）", ct);
         var (page, error) = MiniProgramPage.Validate(pagePath);
         if (error is not null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
-        return await flow.RunAsync(Debit(caller, BillableProducts.MiniProgramLinkCreate),
+        return await flow.RunAsync(caller.Debit(BillableProducts.MiniProgramLinkCreate),
             async c => WorkResult<MiniProgramLink>.Ok(await links.CreateMiniProgramLinkAsync(caller.UserId, appId, page!, c)), ct);
     }
 
@@ -40,15 +34,13 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     /// Decodes one of the caller's <c>mp://</c> links (product <c>mplink.decode</c>). An unknown link, another owner's
     /// link, or a string that is not an <c>mp://</c> link is a 404 without a debit.
     /// </summary>
-    public async Task<BilledResult<MiniProgramLink>> DecodeMiniProgramLinkAsync(Caller caller, string? link, CancellationToken ct)
+    public async Task<BilledResult<MiniProgramLink>> DecodeMiniProgramLinkAsync(BillingCaller caller, string? link, CancellationToken ct)
     {
         link = link?.Trim();
         if (string.IsNullOrEmpty(link)) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "缺少参数 link", ct);
         var found = await links.FindMiniProgramLinkAsync(caller.UserId, link, ct);
         if (found is null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.NotFound, "短链不存在或不是 mp:// 小程序短链", ct);
-        return await flow.RunAsync(Debit(caller, BillableProducts.MiniProgramLinkDecode),
+        return await flow.RunAsync(caller.Debit(BillableProducts.MiniProgramLinkDecode),
             _ => Task.FromResult(WorkResult<MiniProgramLink>.Ok(found)), ct);
     }
-
-    private static DebitRequest Debit(Caller caller, string product) => new(caller.UserId, product, caller.RequestId, caller.ApiTokenId);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Portal.Features.ApiTokens;
+using Portal.Features.Billing;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 
@@ -61,11 +62,11 @@ public static class LinksEndpoints
     internal static async Task<IResult> GenerateShortLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, PublicUrls urls, Billing.BillingLedger ledger)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
         var (longUrl, fieldError) = ApiJson.RequiredString(body, "longUrl");
-        if (fieldError is not null) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if (fieldError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
 
-        var result = await commands.CreateShortLinkAsync(Caller(http, user), longUrl, urls.OwnHosts(http.Request), http.RequestAborted);
+        var result = await commands.CreateShortLinkAsync(BillingCaller.FromApi(http, user), longUrl, urls.OwnHosts(http.Request), http.RequestAborted);
         return GatewayEnvelope.Instance.From(result, (link, balance) =>
             new ShortLinkResponse(200, "短链生成成功，费用已扣除", urls.Absolute(http.Request, "/s/" + link.Code), balance));
     }
@@ -73,12 +74,12 @@ public static class LinksEndpoints
     internal static async Task<IResult> GenerateMiniProgramLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
         var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
         var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
-        if ((appIdError ?? pageError) is { } fieldError) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if ((appIdError ?? pageError) is { } fieldError) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
 
-        var result = await commands.CreateMiniProgramLinkAsync(Caller(http, user), appId, pagePath, http.RequestAborted);
+        var result = await commands.CreateMiniProgramLinkAsync(BillingCaller.FromApi(http, user), appId, pagePath, http.RequestAborted);
         return GatewayEnvelope.Instance.From(result, (link, balance) =>
             new MiniProgramLinkResponse(200, "小程序短链生成成功，费用已扣除", LinkService.MiniProgramScheme + link.Code, balance));
     }
@@ -86,11 +87,11 @@ public static class LinksEndpoints
     internal static async Task<IResult> DecodeLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
         var (link, fieldError) = ApiJson.RequiredString(body, "link");
-        if (fieldError is not null) return await BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if (fieldError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
 
-        var result = await commands.DecodeMiniProgramLinkAsync(Caller(http, user), link, http.RequestAborted);
+        var result = await commands.DecodeMiniProgramLinkAsync(BillingCaller.FromApi(http, user), link, http.RequestAborted);
         return GatewayEnvelope.Instance.From(result, (found, balance) =>
             new DecodeLinkResponse(200, "短链解码成功，费用已扣除", found.AppId, found.PagePath, balance));
     }
@@ -126,11 +127,6 @@ public static class LinksEndpoints
         var url = $"weixin://dl/business/?appid={Uri.EscapeDataString(appId)}&path={Uri.EscapeDataString(page)}";
         return query.Length == 0 ? url : url + "&query=" + Uri.EscapeDataString(query);
     }
-
-    private static LinkCommands.Caller Caller(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
-
-    private static async Task<IResult> BadRequestAsync(ClaimsPrincipal user, Billing.BillingLedger ledger, string message, CancellationToken ct) =>
-        GatewayEnvelope.Instance.Error(400, message, await ledger.GetBalanceFenAsync(user.UserId(), ct));
 }
 
 /// <summary>Small self-contained HTML pages for public visitors (no portal chrome, no scripts but the landing redirect).</summary>

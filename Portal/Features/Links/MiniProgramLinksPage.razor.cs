@@ -65,7 +65,7 @@ public sealed partial class MiniProgramLinksPage
         string.IsNullOrWhiteSpace(value) || value.Trim().StartsWith(LinkService.MiniProgramScheme, StringComparison.OrdinalIgnoreCase)
             ? null : L["A mini-program link starts with mp://"].Value;
 
-    private LinkCommands.Caller NewCaller() => new(userId, Guid.CreateVersion7().ToString("N"), null);
+    private BillingCaller NewCaller() => BillingCaller.FromPortal(userId);
 
     private async Task CreateAsync()
     {

@@ -70,7 +70,7 @@ public sealed partial class ShortLinksPage
         error = null;
         try
         {
-            var caller = new LinkCommands.Caller(userId, Guid.CreateVersion7().ToString("N"), null);
+            var caller = BillingCaller.FromPortal(userId);
             var result = await Commands.CreateShortLinkAsync(caller, longUrl, ownHosts, CancellationToken.None);
             balanceAfterFen = result.BalanceFen;
             Balance.Set(result.BalanceFen);

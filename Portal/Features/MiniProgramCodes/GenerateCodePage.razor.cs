@@ -105,7 +105,7 @@ public sealed partial class GenerateCodePage
         error = null;
         try
         {
-            var caller = new MiniProgramCodeCommands.Caller(userId, Guid.CreateVersion7().ToString("N"), null);
+            var caller = BillingCaller.FromPortal(userId);
             var result = await Commands.GenerateAsync(caller, appId, Input(), CancellationToken.None);
             balanceAfterFen = result.BalanceFen;
             Balance.Set(result.BalanceFen); // the app bar shows the same balance as the result

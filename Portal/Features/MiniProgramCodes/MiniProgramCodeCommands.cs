@@ -26,17 +26,11 @@ public sealed record CodeRejection(int ErrCode);
 public sealed class MiniProgramCodeCommands(
     MiniProgramAppService apps, IWeChatApi wechat, MiniProgramCodeStore store, ChargeFlow flow, ILogger<MiniProgramCodeCommands> log)
 {
-    /// <summary>Who is calling and under which request.</summary>
-    /// <param name="UserId">The paying user.</param>
-    /// <param name="RequestId">Unique request id (X-Request-Id).</param>
-    /// <param name="ApiTokenId">The API token, when called through the API.</param>
-    public sealed record Caller(string UserId, string RequestId, Guid? ApiTokenId);
-
     /// <summary>
     /// Generates a code for the caller's app <paramref name="appId"/> (must be registered by the caller), or for the
     /// caller's default app when <paramref name="appId"/> is null or blank (seed 001).
     /// </summary>
-    public async Task<BilledResult<GeneratedCode>> GenerateAsync(Caller caller, string? appId, CodeRequestInput input, CancellationToken ct)
+    public async Task<BilledResult<GeneratedCode>> GenerateAsync(BillingCaller caller, string? appId, CodeRequestInput input, CancellationToken ct)
     {
         var validation = CodeRequestRules.Normalise(input);
         if (validation.Request is null) return await RejectAsync(caller, validation.Error!, validation.ErrCode, ct);
@@ -56,7 +50,7 @@ public sealed class MiniProgramCodeCommands(
     }
 
     /// <summary>Generates a code for an app the caller already proved to own (seed 003 checks appId and secret itself).</summary>
-    public async Task<BilledResult<GeneratedCode>> GenerateForAppAsync(Caller caller, MiniProgramApp app, CodeRequestInput input, CancellationToken ct)
+    public async Task<BilledResult<GeneratedCode>> GenerateForAppAsync(BillingCaller caller, MiniProgramApp app, CodeRequestInput input, CancellationToken ct)
     {
         var validation = CodeRequestRules.Normalise(input);
         if (validation.Request is null) return await RejectAsync(caller, validation.Error!, validation.ErrCode, ct);
@@ -71,8 +65,8 @@ public sealed class MiniProgramCodeCommands(
         _ => WxaCodeInterface.CreateWxaQrCode,
     };
 
-    private Task<BilledResult<GeneratedCode>> RunAsync(Caller caller, MiniProgramApp app, CodeRequest request, CancellationToken ct) =>
-        flow.RunAsync(new DebitRequest(caller.UserId, BillableProducts.QrCodeGenerate, caller.RequestId, caller.ApiTokenId), async c =>
+    private Task<BilledResult<GeneratedCode>> RunAsync(BillingCaller caller, MiniProgramApp app, CodeRequest request, CancellationToken ct) =>
+        flow.RunAsync(caller.Debit(BillableProducts.QrCodeGenerate), async c =>
         {
             var hash = CodeRequestRules.Hash(app.AppId, request);
             var cached = await store.FindCachedAsync(caller.UserId, hash, c);
@@ -95,6 +89,6 @@ public sealed class MiniProgramCodeCommands(
                 new UpstreamErrorDetail(result.ErrCode, result.ErrMsg ?? ""));
         }, ct);
 
-    private async Task<BilledResult<GeneratedCode>> RejectAsync(Caller caller, string message, int errCode, CancellationToken ct) =>
+    private async Task<BilledResult<GeneratedCode>> RejectAsync(BillingCaller caller, string message, int errCode, CancellationToken ct) =>
         await flow.RejectAsync<GeneratedCode>(caller.UserId, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };
 }

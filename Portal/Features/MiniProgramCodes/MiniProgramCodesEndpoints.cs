@@ -91,22 +91,22 @@ public static class MiniProgramCodesEndpoints
     {
         var ct = http.RequestAborted;
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
-        if (error is not null) return await GatewayBadRequestAsync(user, ledger, error, ct);
+        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, ct);
         var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
         var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
         var (type, typeError) = ApiJson.RequiredString(body, "type");
         var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
-        if ((appIdError ?? pageError ?? typeError ?? sceneError) is { } fieldError) return await GatewayBadRequestAsync(user, ledger, fieldError, ct);
+        if ((appIdError ?? pageError ?? typeError ?? sceneError) is { } fieldError) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, ct);
         if (CodeRequestRules.KindOfType(type) is not { } kind)
-            return await GatewayBadRequestAsync(user, ledger, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）", ct);
+            return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）", ct);
 
         var (pageOrPath, effectiveScene) = CodeRequestRules.SplitPagePath(kind, pagePath!, scene);
         if (kind == CodeKind.WxaCodeUnlimited && string.IsNullOrEmpty(effectiveScene))
-            return await GatewayBadRequestAsync(user, ledger, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出", ct);
+            return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出", ct);
         var (input, optionError) = CodeRequestJson.ReadOptions(body, CodeRequestJson.SnakeCase, kind, pageOrPath, effectiveScene);
-        if (optionError is not null) return await GatewayBadRequestAsync(user, ledger, optionError, ct);
+        if (optionError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, optionError, ct);
 
-        var result = await commands.GenerateAsync(Caller(http, user), appId, input!, ct);
+        var result = await commands.GenerateAsync(BillingCaller.FromApi(http, user), appId, input!, ct);
         if (!result.Succeeded)
         {
             var status = GatewayEnvelope.StatusCodeOf(result.Status);
@@ -162,7 +162,7 @@ public static class MiniProgramCodesEndpoints
         var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.CamelCase, null);
         if (inputError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, inputError);
 
-        var result = await commands.GenerateForAppAsync(Caller(http, user), app!, input!, ct);
+        var result = await commands.GenerateForAppAsync(BillingCaller.FromApi(http, user), app!, input!, ct);
         return result.Status switch
         {
             BilledStatus.InvalidInput => WxMiniEnvelope.Instance.Fail((result.Detail as CodeRejection)?.ErrCode ?? InvalidArgs, 400, result.Message ?? "请求参数错误"),
@@ -208,14 +208,10 @@ public static class MiniProgramCodesEndpoints
         var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.SnakeCase, CodeRequestRules.DefaultPage);
         if (inputError is not null) return (null, H5Envelope.Instance.Error(400, inputError));
 
-        var result = await commands.GenerateAsync(Caller(http, user), appId, input!, ct);
+        var result = await commands.GenerateAsync(BillingCaller.FromApi(http, user), appId, input!, ct);
         return result.Succeeded ? (result, null) : (null, H5Envelope.Instance.FromFailure(result));
     }
 
     private const int InvalidArgs = 40097;
 
-    private static MiniProgramCodeCommands.Caller Caller(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
-
-    private static async Task<IResult> GatewayBadRequestAsync(ClaimsPrincipal user, BillingLedger ledger, string message, CancellationToken ct) =>
-        GatewayEnvelope.Instance.Error(400, message, await ledger.GetBalanceFenAsync(user.UserId(), ct));
 }

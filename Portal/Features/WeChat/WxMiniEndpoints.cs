@@ -71,7 +71,7 @@ public static class WxMiniEndpoints
         if (code is null || http.Request.Query["code"].Count > 1 || !IsPlausibleLoginCode(code))
             return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
 
-        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatCode2Session), async c =>
+        var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(BillableProducts.WeChatCode2Session), async c =>
         {
             var login = await weChat.Code2SessionAsync(app!, code, c);
             if (!login.Succeeded) return WeChatWork.Failure<string, WeChatLogin>(login);
@@ -105,7 +105,7 @@ public static class WxMiniEndpoints
 
         if (WeChatDataCrypto.TryDecrypt(sessionKey, encryptedData, iv, app!.AppId) is not { } data)
             return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.DecodeFailed);
-        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatDecode), _ => Task.FromResult(WorkResult<JsonElement>.Ok(data)), ct);
+        var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(BillableProducts.WeChatDecode), _ => Task.FromResult(WorkResult<JsonElement>.Ok(data)), ct);
         return WxMiniEnvelope.Instance.From(result, json => json);
     }
 
@@ -129,7 +129,7 @@ public static class WxMiniEndpoints
         var ct = http.RequestAborted;
         var (app, error) = await ResolveAppAsync(user, appId, secret, apps, ct);
         if (error is not null) return error;
-        var result = await flow.RunAsync(Debit(http, user, BillableProducts.WeChatAccessToken), async c =>
+        var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(BillableProducts.WeChatAccessToken), async c =>
         {
             var token = await weChat.GetAccessTokenAsync(app!, false, c);
             return token.Succeeded ? WorkResult<string>.Ok(token.Value.Token) : WeChatWork.Failure<string, WeChatAccessToken>(token);
@@ -148,7 +148,7 @@ public static class WxMiniEndpoints
         var session = await sessions.FindAsync(app!, token, ct);
         if (session is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
         var value = read(session);
-        var result = await flow.RunAsync(Debit(http, user, product), _ => Task.FromResult(WorkResult<string?>.Ok(value)), ct);
+        var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(product), _ => Task.FromResult(WorkResult<string?>.Ok(value)), ct);
         return WxMiniEnvelope.Instance.From(result, v => v);
     }
 
@@ -160,7 +160,4 @@ public static class WxMiniEndpoints
         var value = http.Request.Query[name].ToString().Trim();
         return value.Length == 0 ? null : value;
     }
-
-    private static DebitRequest Debit(HttpContext http, ClaimsPrincipal user, string product) =>
-        new(user.UserId(), product, http.TraceIdentifier, user.ApiTokenId());
 }

@@ -40,6 +40,10 @@ public sealed class GatewayEnvelope : ApiEnvelope
         _ => Error(StatusCodeOf(result.Status), result.Message ?? "请求失败", result.BalanceFen, result.Detail),
     };
 
+    /// <summary>A 400 for input rejected before any debit, with the caller's unchanged balance.</summary>
+    public async Task<IResult> BadRequestAsync(System.Security.Claims.ClaimsPrincipal user, BillingLedger ledger, string message, CancellationToken ct) =>
+        Error(400, message, await ledger.GetBalanceFenAsync(Portal.Features.ApiTokens.ApiCaller.UserId(user), ct));
+
     /// <summary>HTTP status for a billed outcome (CONTRACTS.md family A table).</summary>
     public static int StatusCodeOf(BilledStatus status) => status switch
     {

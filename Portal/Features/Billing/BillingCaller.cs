@@ -1,0 +1,20 @@
+using System.Security.Claims;
+using Portal.Features.ApiTokens;
+
+namespace Portal.Features.Billing;
+
+/// <summary>Who pays for a billed operation and under which request — shared by the API routes and the portal's forms.</summary>
+/// <param name="UserId">The paying user.</param>
+/// <param name="RequestId">Unique request id (becomes <see cref="Charge.RequestId"/>, ≤ 64 chars).</param>
+/// <param name="ApiTokenId">The API token, when called through the API (its daily cap applies).</param>
+public sealed record BillingCaller(string UserId, string RequestId, Guid? ApiTokenId)
+{
+    /// <summary>An API call: the token's owner, the request's <c>X-Request-Id</c>, the token.</summary>
+    public static BillingCaller FromApi(HttpContext http, ClaimsPrincipal user) => new(user.UserId(), http.TraceIdentifier, user.ApiTokenId());
+
+    /// <summary>A portal form submission: a fresh time-ordered request id, no token.</summary>
+    public static BillingCaller FromPortal(string userId) => new(userId, Guid.CreateVersion7().ToString("N"), null);
+
+    /// <summary>The debit of <paramref name="product"/> for this caller.</summary>
+    public DebitRequest Debit(string product) => new(UserId, product, RequestId, ApiTokenId);
+}
