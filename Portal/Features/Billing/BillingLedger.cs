@@ -62,21 +62,8 @@ public sealed record BalanceChangeOutcome(BalanceChangeError Error, long AmountF
 public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults)
 {
     /// <summary>Creates the user's account row (balance 0) if it is missing. Idempotent and race-safe.</summary>
-    public async Task EnsureAccountAsync(string userId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Accounts.AnyAsync(a => a.UserId == userId, ct)) return;
-        db.Accounts.Add(new Account { UserId = userId, CreatedAt = time.GetUtcNow() });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request may have created it first, which is the outcome we wanted; anything else is a real failure.
-            if (!await AccountExistsAsync(userId, ct)) throw;
-        }
-    }
+    public Task EnsureAccountAsync(string userId, CancellationToken ct = default) =>
+        dbFactory.InsertIfMissingAsync<Account>(a => a.UserId == userId, () => new Account { UserId = userId, CreatedAt = time.GetUtcNow() }, ct);
 
     /// <summary>Current balance in fen (0 when the account does not exist).</summary>
     public async Task<long> GetBalanceFenAsync(string userId, CancellationToken ct = default)
@@ -359,30 +346,12 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
             ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
     }
 
-    private async Task EnsureDailySpendRowAsync(Guid tokenId, int day, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.ApiTokenDailySpends.AnyAsync(d => d.ApiTokenId == tokenId && d.Day == day, ct)) return;
-        db.ApiTokenDailySpends.Add(new ApiTokenDailySpend { ApiTokenId = tokenId, Day = day });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            await using var check = await dbFactory.CreateDbContextAsync(ct);
-            if (!await check.ApiTokenDailySpends.AnyAsync(d => d.ApiTokenId == tokenId && d.Day == day, ct)) throw;
-        }
-    }
+    private Task EnsureDailySpendRowAsync(Guid tokenId, int day, CancellationToken ct) =>
+        dbFactory.InsertIfMissingAsync<ApiTokenDailySpend>(d => d.ApiTokenId == tokenId && d.Day == day,
+            () => new ApiTokenDailySpend { ApiTokenId = tokenId, Day = day }, ct);
 
     private static async Task<long> ReadBalanceAsync(PortalDbContext db, string userId, CancellationToken ct) =>
         await db.Accounts.Where(a => a.UserId == userId).Select(a => (long?)a.BalanceFen).SingleOrDefaultAsync(ct) ?? 0;
-
-    private async Task<bool> AccountExistsAsync(string userId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Accounts.AnyAsync(a => a.UserId == userId, ct);
-    }
 
     private async Task<bool> UserExistsAsync(string userId, CancellationToken ct)
     {

@@ -145,20 +145,6 @@ public sealed class WeChatTokenStore(IDbContextFactory<PortalDbContext> dbFactor
             .ToList();
     }
 
-    private async Task EnsureRowAsync(Guid appRowId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.WeChatAccessTokens.AnyAsync(t => t.AppRowId == appRowId, ct)) return;
-        db.WeChatAccessTokens.Add(new WeChatTokenState { AppRowId = appRowId });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request or instance created it first; anything else is a real failure.
-            await using var check = await dbFactory.CreateDbContextAsync(ct);
-            if (!await check.WeChatAccessTokens.AnyAsync(t => t.AppRowId == appRowId, ct)) throw;
-        }
-    }
+    private Task EnsureRowAsync(Guid appRowId, CancellationToken ct) =>
+        dbFactory.InsertIfMissingAsync<WeChatTokenState>(t => t.AppRowId == appRowId, () => new WeChatTokenState { AppRowId = appRowId }, ct);
 }

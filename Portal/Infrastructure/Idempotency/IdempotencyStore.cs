@@ -33,6 +33,7 @@ public enum IdempotencyDecision
 public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<IdempotencyOptions> options)
 {
     /// <summary>Claims <paramref name="key"/> for this request, or says why not.</summary>
+    /// <exception cref="DbUpdateException">The key could not be stored for a reason other than a concurrent insert.</exception>
     public async Task<(IdempotencyDecision Decision, IdempotencyRecord? Record)> BeginAsync(Guid tokenId, string key, string requestHash, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -54,7 +55,7 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
                     await db.SaveChangesAsync(ct);
                     return (IdempotencyDecision.Run, record);
                 }
-                catch (DbUpdateException)
+                catch (DbUpdateException) when (attempt < 2)
                 {
                     continue; // a concurrent request with the same key inserted first: decide against its row
                 }
