@@ -108,6 +108,11 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
 
     private static string Iso(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
 
-    private static string Csv(string? s) =>
-        s is null ? "" : s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string? s)
+    {
+        if (s is null) return "";
+        // A leading = + - @ (or tab/CR) would run as a formula when an admin opens the file in a spreadsheet (CSV injection).
+        if (s.Length > 0 && "=+-@\t\r".Contains(s[0])) s = "'" + s;
+        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    }
 }
