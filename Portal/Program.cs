@@ -11,6 +11,7 @@ using Portal.Features.WeChat;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.BackgroundJobs;
+using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Health;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
@@ -34,6 +35,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ChangeFeed>();
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton<PublicUrls>();
 var provider = builder.Services.AddPersistence(builder.Configuration, builder.Environment);

@@ -667,3 +667,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204202609_UserSuspension') THEN
+    ALTER TABLE "AspNetUsers" ADD "SuspendedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204202609_UserSuspension') THEN
+    UPDATE "AspNetUsers" SET "SuspendedAt" = now(), "LockoutEnd" = NULL WHERE "LockoutEnd" > TIMESTAMPTZ '9000-01-01 00:00:00+00';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204202609_UserSuspension') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261204202609_UserSuspension', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -731,3 +731,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204202607_UserSuspension'
+)
+BEGIN
+    ALTER TABLE [AspNetUsers] ADD [SuspendedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204202607_UserSuspension'
+)
+BEGIN
+    UPDATE [AspNetUsers] SET [SuspendedAt] = SYSDATETIMEOFFSET(), [LockoutEnd] = NULL WHERE [LockoutEnd] > '9000-01-01T00:00:00+00:00';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204202607_UserSuspension'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204202607_UserSuspension', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

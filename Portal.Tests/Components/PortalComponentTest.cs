@@ -64,6 +64,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<RedemptionCodeService>();
         UseAppService<AdminUserQueries>();
         UseAppService<UserManager<ApplicationUser>>();
+        UseAppService<UserSuspension>();
         return Task.CompletedTask;
     }
 

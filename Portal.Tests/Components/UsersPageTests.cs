@@ -65,17 +65,17 @@ public sealed class UsersPageTests : PortalComponentTest
         await ClickAsync(Host, "Lock", ".mud-dialog-actions");
 
         cut.WaitForAssertion(() => Assert.Contains("Locked", cut.Find("[data-testid=users-table] tbody").TextContent));
-        Assert.True(await IsLockedOutAsync(customer.Id));
+        Assert.True(await IsSuspendedAsync(customer.Id));
 
         await ClickAsync(cut, "Unlock");
         cut.WaitForAssertion(() => Assert.Contains("Active", cut.Find("[data-testid=users-table] tbody").TextContent));
-        Assert.False(await IsLockedOutAsync(customer.Id));
+        Assert.False(await IsSuspendedAsync(customer.Id));
     }
 
-    private async Task<bool> IsLockedOutAsync(string userId)
+    private async Task<bool> IsSuspendedAsync(string userId)
     {
         await using var scope = Factory.Scope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await users.IsLockedOutAsync((await users.FindByIdAsync(userId))!);
+        return (await users.FindByIdAsync(userId))!.SuspendedAt is not null;
     }
 }

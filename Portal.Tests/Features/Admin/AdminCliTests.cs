@@ -56,6 +56,29 @@ public sealed class AdminCliTests(PortalFactory factory) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task UsersSuspendAndUnsuspend_TogglesTheSuspension_UnknownUserFails()
+    {
+        var user = await factory.CreateUserAsync();
+
+        var suspended = await RunAsync("users", "suspend", "--email", user.Email);
+        Assert.True(suspended.ExitCode == 0, suspended.Stderr);
+        Assert.True(await IsSuspendedAsync(user.Id));
+        var reinstated = await RunAsync("users", "unsuspend", "--email", user.Email);
+        Assert.True(reinstated.ExitCode == 0, reinstated.Stderr);
+        Assert.False(await IsSuspendedAsync(user.Id));
+
+        var unknown = await RunAsync("users", "suspend", "--email", NewEmail());
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no user", unknown.Stderr);
+    }
+
+    private async Task<bool> IsSuspendedAsync(string userId)
+    {
+        await using var scope = factory.Scope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByIdAsync(userId))!.SuspendedAt is not null;
+    }
+
+    [Fact]
     public async Task UsersCreate_DuplicateEmailWeakPasswordOrUnknownRole_NonZeroAndStderr()
     {
         var email = NewEmail();

@@ -10,6 +10,13 @@ public sealed class ApplicationUser : IdentityUser
 {
     /// <summary>When the user registered (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// When an admin suspended the user (UTC), or null. A suspended user can neither sign in nor use API tokens.
+    /// This is deliberately not Identity's <c>LockoutEnd</c>: that one is set by failed password
+    /// attempts, which anyone who knows the e-mail can cause, so it blocks password sign-in only.
+    /// </summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
 }
 
 /// <summary>Role names used by authorization policies.</summary>

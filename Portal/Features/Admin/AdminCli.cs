@@ -38,6 +38,22 @@ public static class AdminCli
             return 0;
         }));
 
+        Command Suspension(string verb, bool suspend, string description)
+        {
+            var command = new Command(verb, description) { email };
+            command.SetAction((r, ct) => Run(services, stderr, async sp =>
+            {
+                var user = await FindUserAsync(sp, r.GetValue(email)!);
+                if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
+                if (!await sp.GetRequiredService<UserSuspension>().SetSuspendedAsync(user.Id, suspend)) return Fail(stderr, "the change failed");
+                stdout.WriteLine($"{(suspend ? "suspended" : "reinstated")} {user.Email}");
+                return 0;
+            }));
+            return command;
+        }
+        var usersSuspend = Suspension("suspend", true, "Suspend a user: no sign-in, every API token refused");
+        var usersUnsuspend = Suspension("unsuspend", false, "Lift a suspension");
+
         var amount = new Option<string>("--amount") { Description = "Amount in yuan, e.g. 1.50 (negative debits)", Required = true };
         var reason = new Option<string>("--reason") { Description = "Why (recorded in the ledger)", Required = true };
         var adjust = new Command("adjust", "Credit or debit a user's balance") { email, amount, reason };
@@ -127,7 +143,7 @@ public static class AdminCli
             return 0;
         }));
 
-        root.Subcommands.Add(new Command("users", "Users") { usersCreate });
+        root.Subcommands.Add(new Command("users", "Users") { usersCreate, usersSuspend, usersUnsuspend });
         root.Subcommands.Add(new Command("billing", "Billing") { reconcile });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
         root.Subcommands.Add(new Command("tokens", "API tokens") { issue });

@@ -8,13 +8,17 @@ namespace Portal.Features.Admin;
 /// <param name="Id">Identity user id.</param>
 /// <param name="Email">E-mail (the user name).</param>
 /// <param name="CreatedAt">Registration time (UTC).</param>
-/// <param name="LockoutEnd">End of an active or past lockout; a time in the future means locked.</param>
+/// <param name="SuspendedAt">When an admin suspended the user, or null.</param>
+/// <param name="LockoutEnd">End of the sign-in lockout after failed passwords (blocks password sign-in only).</param>
 /// <param name="BalanceFen">Balance in fen (0 without an account row).</param>
 /// <param name="IsAdmin">In the Admin role.</param>
-public sealed record AdminUserRow(string Id, string Email, DateTimeOffset CreatedAt, DateTimeOffset? LockoutEnd, long BalanceFen, bool IsAdmin)
+public sealed record AdminUserRow(string Id, string Email, DateTimeOffset CreatedAt, DateTimeOffset? SuspendedAt, DateTimeOffset? LockoutEnd, long BalanceFen, bool IsAdmin)
 {
-    /// <summary>True when the user cannot sign in or use API tokens at <paramref name="now"/>.</summary>
-    public bool IsLockedAt(DateTimeOffset now) => LockoutEnd is { } end && end > now;
+    /// <summary>True when an admin suspended the user: no sign-in, no API tokens.</summary>
+    public bool IsSuspended => SuspendedAt is not null;
+
+    /// <summary>True when failed passwords locked password sign-in at <paramref name="now"/> (API tokens keep working).</summary>
+    public bool IsSignInLockedAt(DateTimeOffset now) => LockoutEnd is { } end && end > now;
 }
 
 /// <summary>Read-only user queries for the admin pages.</summary>
@@ -36,7 +40,7 @@ public sealed class AdminUserQueries(IDbContextFactory<PortalDbContext> dbFactor
         var adminRoleId = db.Roles.Where(r => r.Name == Roles.Admin).Select(r => r.Id);
         var items = await q.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Email).Skip(skip).Take(take)
             .Select(u => new AdminUserRow(
-                u.Id, u.Email ?? u.UserName ?? u.Id, u.CreatedAt, u.LockoutEnd,
+                u.Id, u.Email ?? u.UserName ?? u.Id, u.CreatedAt, u.SuspendedAt, u.LockoutEnd,
                 db.Accounts.Where(a => a.UserId == u.Id).Select(a => (long?)a.BalanceFen).FirstOrDefault() ?? 0,
                 db.UserRoles.Any(r => r.UserId == u.Id && adminRoleId.Contains(r.RoleId))))
             .ToListAsync(ct);

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using Portal.Components.Shared;
@@ -18,7 +17,7 @@ public sealed partial class UsersPage
 {
     [Inject] private AdminUserQueries Users { get; set; } = default!;
     [Inject] private LedgerQueries Ledger { get; set; } = default!;
-    [Inject] private UserManager<ApplicationUser> UserManager { get; set; } = default!;
+    [Inject] private UserSuspension Suspension { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -78,19 +77,9 @@ public sealed partial class UsersPage
                 yesText: L["Lock"], cancelText: L["Cancel"]);
             if (confirmed != true) return;
         }
-        var user = await UserManager.FindByIdAsync(row.Id);
-        if (user is null)
-        {
-            Snackbar.Add(L["User not found"], Severity.Error);
-            return;
-        }
-        // Locking needs lockout enabled on the user (it is for new users; older rows may lack it).
-        if (locked) await UserManager.SetLockoutEnabledAsync(user, true);
-        var result = await UserManager.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
-        if (result.Succeeded && !locked) await UserManager.ResetAccessFailedCountAsync(user);
-        if (result.Succeeded && locked) await UserManager.UpdateSecurityStampAsync(user);
-        Snackbar.Add(result.Succeeded ? L[locked ? "User locked" : "User unlocked"] : L["The change failed"],
-            result.Succeeded ? Severity.Success : Severity.Error);
+        var changed = await Suspension.SetSuspendedAsync(row.Id, locked);
+        Snackbar.Add(changed ? L[locked ? "User locked" : "User unlocked"] : L["The change failed"],
+            changed ? Severity.Success : Severity.Error);
         await table.ReloadServerData();
     }
 }

@@ -81,7 +81,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
 
     /// <summary>
     /// Verifies a presented token: well-formed (checked before any lookup), known by hash, not revoked or expired,
-    /// its owner not locked out, and the caller's IP on the token's allow-list when it has one. Records last use (time
+    /// its owner not suspended by an admin (a sign-in lockout after wrong passwords does not stop tokens), and the caller's IP on the token's allow-list when it has one. Records last use (time
     /// and IP) at most once per minute.
     /// </summary>
     /// <returns>The principal, or null when the token must be refused.</returns>
@@ -93,9 +93,9 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var match = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, t.AllowedIps, u.LockoutEnd })
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, t.AllowedIps, u.SuspendedAt })
             .SingleOrDefaultAsync(ct);
-        if (match is null || (match.LockoutEnd is { } end && end > now)) return null;
+        if (match is null || match.SuspendedAt is not null) return null;
         if (!ApiTokenIpAllowList.Allows(match.AllowedIps, remoteIp)) return null;
 
         if (match.LastUsedAt is null || match.LastUsedAt < now - LastUsedResolution)

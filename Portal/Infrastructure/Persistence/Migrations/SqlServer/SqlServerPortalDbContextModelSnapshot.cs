@@ -244,6 +244,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("bit");
 

@@ -1,0 +1,32 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class UserSuspension : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "SuspendedAt",
+                table: "AspNetUsers",
+                type: "datetimeoffset",
+                nullable: true);
+
+            // Admins used to suspend by setting Identity's LockoutEnd far into the future: carry those over.
+            migrationBuilder.Sql("UPDATE [AspNetUsers] SET [SuspendedAt] = SYSDATETIMEOFFSET(), [LockoutEnd] = NULL WHERE [LockoutEnd] > '9000-01-01T00:00:00+00:00';");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SuspendedAt",
+                table: "AspNetUsers");
+        }
+    }
+}
