@@ -6,6 +6,9 @@
 #                                        (Host=127.0.0.1;Port=…;Username=postgres;Database=postgres)
 #   db/pg-throwaway.sh stop [DIR]        stops the cluster in DIR (default $PG_THROWAWAY_DIR) and removes DIR
 #
+# Tests run it with fsync=off (nothing to lose). PG_THROWAWAY_DURABLE=1 keeps PostgreSQL's durable defaults
+# (fsync=on, synchronous_commit=on), as the benchmark in bench/ needs.
+#
 # The server binaries refuse to run as root: as root the cluster runs as the system user portal-pg (created when
 # missing); as another user it runs as that user. When the binaries are missing, Debian's postgresql package is
 # installed with apt. Progress goes to stderr, so stdout is only the export lines. Exit code non-zero on failure.
@@ -56,11 +59,13 @@ start() {
   fi
 
   # A port can be taken between choosing it and binding it: try a few.
+  local durability="-c fsync=off"
+  [ "${PG_THROWAWAY_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
   local attempt
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" start >/dev/null 2>&1; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=300" start >/dev/null 2>&1; then
       echo "$port" >"$dir/port"
       local conn="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
       log "PostgreSQL running on 127.0.0.1:$port (data in $dir)"

@@ -42,6 +42,7 @@ public static class AccountsExtensions
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         services.AddScoped<UserProvisioning>();
         services.AddScoped<UserSuspension>();
+        services.AddScoped<Admin.LoadTestSeed>();
         return services;
     }
 }

@@ -128,6 +128,15 @@ public static class AdminCli
             return 0;
         }));
 
+        var allowPending = new Option<bool>("--allow-pending") { Description = "Do not count Pending charges as a violation (a live system has some)" };
+        var verify = new Command("verify", "Check the money invariants from the database; exit code 1 when one is violated") { allowPending };
+        verify.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var report = await sp.GetRequiredService<BillingAudit>().RunAsync(ct);
+            stdout.WriteLine(report.ToString());
+            return report.Holds(pendingIsViolation: !r.GetValue(allowPending)) ? 0 : Fail(stderr, "money invariants violated");
+        }));
+
         var appId = new Option<string>("--appid") { Description = "Mini-program AppID (wx + 16 hex)", Required = true };
         var appSecret = new Option<string>("--secret") { Description = "AppSecret (32 hex); stored encrypted", Required = true };
         var appName = new Option<string?>("--name") { Description = "Display name (default: the AppID)" };
@@ -143,12 +152,29 @@ public static class AdminCli
             return 0;
         }));
 
+        var seedAccounts = new Option<int>("--accounts") { Description = "How many accounts (1–100000)", DefaultValueFactory = _ => 1000 };
+        var seedBalance = new Option<string>("--balance") { Description = "Balance of each account in yuan", DefaultValueFactory = _ => "100000.00" };
+        var seedOut = new Option<string>("--out") { Description = "File for the tokens and short-link codes (token TAB code per line)", Required = true };
+        var seed = new Command("seed", "Fill the database with accounts for the benchmark in bench/ (never on a production database)") { seedAccounts, seedBalance, seedOut };
+        seed.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var n = r.GetValue(seedAccounts);
+            if (n is < 1 or > 100_000) return Fail(stderr, "--accounts must be between 1 and 100000");
+            if (!Money.TryParse(r.GetValue(seedBalance), out var fen) || fen <= 0 || fen > Money.MaxAmountFen)
+                return Fail(stderr, $"--balance must be a positive amount of at most {Money.Format(Money.MaxAmountFen)}");
+            var rows = await sp.GetRequiredService<LoadTestSeed>().RunAsync(n, fen, "load.test", ct);
+            await File.WriteAllLinesAsync(r.GetValue(seedOut)!, rows.Select(x => x.Token + "\t" + x.ShortCode), ct);
+            stdout.WriteLine($"seeded {rows.Count} account(s) into {r.GetValue(seedOut)}");
+            return 0;
+        }));
+
         root.Subcommands.Add(new Command("users", "Users") { usersCreate, usersSuspend, usersUnsuspend });
-        root.Subcommands.Add(new Command("billing", "Billing") { reconcile });
+        root.Subcommands.Add(new Command("billing", "Billing") { reconcile, verify });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
         root.Subcommands.Add(new Command("tokens", "API tokens") { issue });
         root.Subcommands.Add(new Command("codes", "Redemption codes") { codesCreate });
         root.Subcommands.Add(new Command("apps", "Mini-programs") { appsRegister });
+        root.Subcommands.Add(new Command("load-test", "Benchmark fixtures") { seed });
 
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

@@ -9,6 +9,7 @@ public static class BillingExtensions
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFaultInjector, NoFaults>();
         services.AddSingleton<BillingLedger>();
+        services.AddSingleton<BillingAudit>();
         services.AddScoped<ChargeFlow>();
         services.AddScoped<DeferredSettlement>();
         services.AddSingleton<RedemptionCodeService>();

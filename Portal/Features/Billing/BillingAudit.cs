@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Features.Billing;
+
+/// <summary>
+/// What <see cref="BillingAudit.RunAsync"/> found. Every count named as a violation must be 0 (the money invariants of
+/// docs/money.md); the rest are totals.
+/// </summary>
+/// <param name="Accounts">Accounts checked.</param>
+/// <param name="NegativeBalances">Violation: accounts below zero (I1).</param>
+/// <param name="LedgerMismatches">Violation: accounts whose balance differs from the sum of their ledger entries (I2).</param>
+/// <param name="ChargesWithoutDebitEntry">Violation: charges whose debit ledger entry is missing.</param>
+/// <param name="ChargeEntriesWithoutCharge">Violation: Charge ledger entries that name no charge.</param>
+/// <param name="RefundMismatches">Violation: Refunded charges without exactly one refund entry, or other charges with one (I4).</param>
+/// <param name="Pending">Charges still Pending (a violation once the process has stopped cleanly and the reconciler ran).</param>
+/// <param name="Succeeded">Charges Succeeded.</param>
+/// <param name="Refunded">Charges Refunded.</param>
+/// <param name="ShortLinkVisits">Sum of every short link's visit count.</param>
+public sealed record BillingAuditReport(
+    int Accounts, int NegativeBalances, int LedgerMismatches, int ChargesWithoutDebitEntry, int ChargeEntriesWithoutCharge,
+    int RefundMismatches, int Pending, int Succeeded, int Refunded, long ShortLinkVisits)
+{
+    /// <summary>True when no invariant is violated (Pending counted as a violation when <paramref name="pendingIsViolation"/>).</summary>
+    public bool Holds(bool pendingIsViolation) =>
+        NegativeBalances == 0 && LedgerMismatches == 0 && ChargesWithoutDebitEntry == 0 && ChargeEntriesWithoutCharge == 0
+        && RefundMismatches == 0 && (!pendingIsViolation || Pending == 0);
+
+    /// <summary>One line, <c>key=value</c> pairs, for logs and the benchmark.</summary>
+    public override string ToString() =>
+        $"accounts={Accounts} negativeBalances={NegativeBalances} ledgerMismatches={LedgerMismatches} " +
+        $"chargesWithoutDebitEntry={ChargesWithoutDebitEntry} chargeEntriesWithoutCharge={ChargeEntriesWithoutCharge} " +
+        $"refundMismatches={RefundMismatches} pending={Pending} succeeded={Succeeded} refunded={Refunded} shortLinkVisits={ShortLinkVisits}";
+}
+
+/// <summary>
+/// Checks the money invariants from the database alone (aggregates run in the database, so it stays fast on millions of
+/// rows): used by <c>admin billing verify</c>, the benchmark and the load tests.
+/// </summary>
+public sealed class BillingAudit(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    /// <summary>Runs every check.</summary>
+    public async Task<BillingAuditReport> RunAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
+        var sums = await db.LedgerEntries.GroupBy(e => e.UserId).Select(g => new { UserId = g.Key, Sum = g.Sum(e => e.AmountFen) })
+            .ToDictionaryAsync(x => x.UserId, x => x.Sum, ct);
+        var balances = await db.Accounts.AsNoTracking().Select(a => new { a.UserId, a.BalanceFen }).ToListAsync(ct);
+        var mismatches = balances.Count(a => sums.GetValueOrDefault(a.UserId) != a.BalanceFen) + sums.Keys.Count(u => balances.All(a => a.UserId != u));
+
+        var statuses = await db.Charges.GroupBy(c => c.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var withoutDebit = await db.Charges.CountAsync(c => !db.LedgerEntries.Any(e => e.Id == c.DebitEntryId), ct);
+        var orphanEntries = await db.LedgerEntries.CountAsync(e => e.Kind == LedgerEntryKind.Charge && !db.Charges.Any(c => c.Id == e.ChargeId), ct);
+        var refundMismatches = await db.Charges.CountAsync(c =>
+            (c.Status == ChargeStatus.Refunded) != db.LedgerEntries.Any(e => e.Kind == LedgerEntryKind.Refund && e.ChargeId == c.Id), ct);
+        var visits = await db.ShortLinks.SumAsync(l => (long?)l.VisitCount, ct) ?? 0;
+
+        return new BillingAuditReport(balances.Count, balances.Count(a => a.BalanceFen < 0), mismatches, withoutDebit, orphanEntries, refundMismatches,
+            statuses.GetValueOrDefault(ChargeStatus.Pending), statuses.GetValueOrDefault(ChargeStatus.Succeeded),
+            statuses.GetValueOrDefault(ChargeStatus.Refunded), visits);
+    }
+}

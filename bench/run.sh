@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Portal's benchmark: billed API calls and public redirects as a ratio to a bare endpoint measured in the same run.
+#
+#   bench/run.sh                 full run: SQLite, then a throwaway PostgreSQL; 32 and 256 connections; one hot account
+#                                and 1,000 accounts; a warm-up then 3 rounds of 10 s per scenario (about 40 minutes)
+#   bench/run.sh --quick         a quick check: SQLite only, 32 connections, one round of 4 s (about 2 minutes)
+#   options: --providers "sqlite postgresql"  --connections "32 256"  --duration SECONDS  --rounds N  --accounts N
+#
+# For each provider it builds Release, seeds the accounts with `admin load-test seed`, starts Portal (Production,
+# rate limiter off, SQLite in WAL with synchronous=FULL; PostgreSQL with fsync=on and synchronous_commit=on), drives it
+# with wrk from the same machine, stops it cleanly (SIGTERM), then checks from the database that the money invariants
+# hold (`admin billing verify`), that every 200 the load generator saw has a Succeeded charge and that every 302 was
+# counted as a visit. It prints one table; the README's "Performance" section is a copy of one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+providers="sqlite postgresql"; connections="32 256"; duration=10; rounds=3; accounts=1000; warmup=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) providers="sqlite"; connections="32"; duration=4; rounds=1; warmup=2; shift ;;
+    --providers) providers=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --accounts) accounts=$2; shift 2 ;;
+    *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
+  esac
+done
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v wrk >/dev/null; then
+  echo "== installing wrk" >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+echo "== building Release" >&2
+dotnet build Portal/Portal.csproj -c Release -nologo -v q >/dev/null
+app="$PWD/Portal/bin/Release/net10.0/Portal.dll"
+work=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
+results="$work/results.tsv"
+: >"$results"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+base="http://127.0.0.1:$port"
+server_pid=""; pg_dir=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$pg_dir" ] && db/pg-throwaway.sh stop "$pg_dir" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+portal() { # runs the app with the provider's settings
+  (cd "$(dirname "$app")" && env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
+    Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
+    dotnet "$app" "$@")
+}
+
+# One wrk run; prints the RESULT line's fields as "rps p50 p99 expected other errors".
+wrk_run() { # seconds, connections, use, method, path, body, expect
+  local out
+  out=$(BENCH_ACCOUNTS="$work/accounts.tsv" BENCH_USE=$3 BENCH_METHOD=$4 BENCH_PATH=$5 BENCH_BODY=$6 BENCH_EXPECT=$7 \
+    wrk -t2 -c"$2" -d"$1"s --timeout 5s -s bench/load.lua "$base" 2>>"$work/wrk-stderr.log" | grep '^RESULT')
+  echo "$out" | sed -E 's/.*rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) expected=([0-9]+) other=([0-9]+) socket_errors=([0-9]+).*/\1 \2 \3 \4 \5 \6/'
+}
+
+billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
+scenario() { # name, connections, use, method, path, body, expect, kind(bare|billed|visit)
+  local name=$1 c=$2 use=$3 kind=$8 r line rps p50 p99 ok other errors
+  local -a rows=()
+  line=$(wrk_run "$warmup" "$c" "$use" "$4" "$5" "$6" "$7")
+  read -r rps p50 p99 ok other errors <<<"$line"
+  count "$kind" "$ok" "$c"; bad=$((bad + other))
+  for r in $(seq 1 "$rounds"); do
+    line=$(wrk_run "$duration" "$c" "$use" "$4" "$5" "$6" "$7")
+    read -r rps p50 p99 ok other errors <<<"$line"
+    count "$kind" "$ok" "$c"; bad=$((bad + other))
+    rows+=("$rps $p50 $p99 $other $errors")
+    echo "   $provider $name c=$c accounts=$use round $r: $rps req/s p50 ${p50} ms p99 ${p99} ms unexpected=$other" >&2
+  done
+  # The median round by throughput.
+  line=$(printf '%s\n' "${rows[@]}" | sort -n -k1,1 | sed -n "$(((rounds + 1) / 2))p")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$provider" "$use" "$c" "$line" >>"$results"
+}
+count() { # kind, expected responses, connections (responses in flight when wrk stops may still be processed)
+  case "$1" in
+    billed) billed_ok=$((billed_ok + $2)); billed_slack=$((billed_slack + $3)) ;;
+    visit) visits_ok=$((visits_ok + $2)); visits_slack=$((visits_slack + $3)) ;;
+  esac
+}
+
+qr_body='{"appid":"wx0123456789abcdef","pagepath":"pages/index/index?id=1","type":"wxcode_a"}'
+link_body='{"longUrl":"https://example.com/landing?from=bench"}'
+failures=0
+for provider in $providers; do
+  case "$provider" in
+    sqlite) db_provider=Sqlite; db_conn="Data Source=$work/sqlite/portal.db"; mkdir -p "$work/sqlite" ;;
+    postgresql)
+      echo "== starting a throwaway PostgreSQL (fsync=on, synchronous_commit=on)" >&2
+      eval "$(PG_THROWAWAY_DURABLE=1 db/pg-throwaway.sh start)"
+      pg_dir=$PG_THROWAWAY_DIR
+      db_provider=PostgreSql; db_conn="${PORTAL_TEST_PG/Database=postgres/Database=portal_bench}" ;;
+    *) echo "unknown provider $provider" >&2; exit 2 ;;
+  esac
+  echo "== $provider: seeding $accounts accounts" >&2
+  portal admin load-test seed --accounts "$accounts" --out "$work/accounts.tsv" >&2 2>>"$work/seed.log"
+  billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
+  portal --urls "$base" >"$work/server-$provider.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 120); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.5; done
+  curl -sf "$base/healthz" >/dev/null || { echo "Portal did not start; see $work/server-$provider.log" >&2; cat "$work/server-$provider.log" >&2; exit 1; }
+
+  for c in $connections; do
+    scenario "bare GET /healthz" "$c" 1 GET /healthz "" 200 bare
+    for use in 1 "$accounts"; do
+      scenario "POST /generate-qr (cache hit)" "$c" "$use" POST /generate-qr "$qr_body" 200 billed
+      scenario "POST /generate-shortlink" "$c" "$use" POST /generate-shortlink "$link_body" 200 billed
+      scenario "GET /s/{code}" "$c" "$use" GET /s/ "" 302 visit
+    done
+  done
+
+  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  audit=$(portal admin billing verify 2>>"$work/verify.log") && holds=yes || holds=no
+  succeeded=$(sed -E 's/.* succeeded=([0-9]+).*/\1/' <<<"$audit"); visits=$(sed -E 's/.* shortLinkVisits=([0-9]+).*/\1/' <<<"$audit")
+  echo "== $provider after a clean stop: $audit" >&2
+  check="invariants hold: $holds; 200s seen $billed_ok, Succeeded charges $succeeded (at most $billed_slack in flight at the ends of runs); 302s seen $visits_ok, visits counted $visits; unexpected statuses $bad"
+  echo "   $check" >&2
+  echo "$provider	$check" >>"$work/checks.tsv"
+  if [ "$holds" != yes ] || [ "$succeeded" -lt "$billed_ok" ] || [ "$succeeded" -gt $((billed_ok + billed_slack)) ] \
+     || [ "$visits" -lt "$visits_ok" ] || [ "$visits" -gt $((visits_ok + visits_slack)) ] || [ "$bad" -ne 0 ]; then
+    failures=$((failures + 1)); echo "   CHECK FAILED for $provider" >&2
+  fi
+  if [ -n "$pg_dir" ]; then db/pg-throwaway.sh stop "$pg_dir" >/dev/null 2>&1; pg_dir=""; fi
+done
+
+python3 - "$results" "$work/checks.tsv" "$duration" "$rounds" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+bare = {(r[1], r[3]): float(r[4].split()[0]) for r in rows if r[0].startswith("bare")}
+print(f"\n{sys.argv[4]} round(s) of {sys.argv[3]} s per scenario after a warm-up; the median round; wrk -t2 on the same 2 cores\n")
+print("| route | provider | accounts | connections | req/s | p50 | p99 | ratio to bare |")
+print("|---|---|---|---|---|---|---|---|")
+for name, provider, use, c, figures in rows:
+    rps, p50, p99 = figures.split()[:3]
+    ratio = "1.00" if name.startswith("bare") else f"{float(rps) / bare[(provider, c)]:.2f}"
+    accounts = "–" if name.startswith("bare") else ("1" if use == "1" else f"{int(use):,}")
+    print(f"| {name} | {provider} | {accounts} | {c} | {float(rps):,.0f} | {float(p50):.1f} ms | {float(p99):.1f} ms | {ratio} |")
+print()
+for line in open(sys.argv[2]):
+    provider, check = line.rstrip("\n").split("\t", 1)
+    print(f"- {provider}: {check}")
+PY
+[ "$failures" -eq 0 ]
