@@ -35,7 +35,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<ChangeFeed>();
+builder.Services.AddCaching(builder.Configuration);
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton<PublicUrls>();
 var provider = builder.Services.AddPersistence(builder.Configuration, builder.Environment);

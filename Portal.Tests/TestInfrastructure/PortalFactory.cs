@@ -146,6 +146,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     public async Task<PortalDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
+    /// <summary>Writes the counters gathered in memory (token last use, link visits) now, as the periodic flush would.</summary>
+    public Task FlushCountersAsync() => Services.GetRequiredService<Portal.Features.Billing.Ledger.CoalescedCounters>().FlushAsync();
+
     /// <summary>Creates a user with <paramref name="balanceFen"/> credited through an admin adjustment.</summary>
     public async Task<TestUser> CreateUserAsync(long balanceFen = 0, string? email = null, string? role = null)
     {

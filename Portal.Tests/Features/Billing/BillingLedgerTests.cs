@@ -105,14 +105,16 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task DebitAsync_SameRequestIdTwice_SecondThrowsAndDebitsOnce()
+    public async Task DebitAsync_SameRequestIdTwice_SecondRefusedAndDebitsOnce()
     {
         var user = await factory.CreateUserAsync(100);
         var request = Request(user);
         Assert.True((await Ledger.DebitAsync(request)).Succeeded);
 
-        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Ledger.DebitAsync(request));
+        var second = await Ledger.DebitAsync(request);
 
+        Assert.Equal(DebitRefusal.DuplicateRequest, second.Refusal);
+        Assert.Equal(90, second.BalanceFen);
         Assert.Single(await factory.ChargesOfAsync(user.Id));
         Assert.Equal((90L, 90L, 2), await factory.MoneyOfAsync(user.Id));
     }
@@ -123,13 +125,10 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
         var user = await factory.CreateUserAsync(100);
         var request = Request(user);
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            try { return (await Ledger.DebitAsync(request)).Succeeded; }
-            catch (DbUpdateException) { return false; }
-        })));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ledger.DebitAsync(request))));
 
-        Assert.Equal(1, attempts.Count(ok => ok));
+        Assert.Equal(1, attempts.Count(o => o.Succeeded));
+        Assert.All(attempts.Where(o => !o.Succeeded), o => Assert.Equal(DebitRefusal.DuplicateRequest, o.Refusal));
         Assert.Single(await factory.ChargesOfAsync(user.Id));
         Assert.Equal((90L, 90L, 2), await factory.MoneyOfAsync(user.Id));
         await factory.AssertLedgerInvariantsAsync();

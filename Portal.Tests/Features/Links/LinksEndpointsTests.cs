@@ -69,6 +69,7 @@ public sealed partial class LinksEndpointsTests(PortalFactory factory) : IClassF
         Assert.Equal(target, first.Headers.Location?.OriginalString);
         Assert.Equal(302, (int)second.StatusCode);
         Assert.NotEmpty(first.Headers.GetValues("X-Request-Id"));
+        await factory.FlushCountersAsync();
         await using var db = await factory.DbAsync();
         var link = await db.ShortLinks.AsNoTracking().SingleAsync(l => l.UserId == user.Id);
         Assert.Equal(2, link.VisitCount);
@@ -242,6 +243,7 @@ public sealed partial class LinksEndpointsTests(PortalFactory factory) : IClassF
         Assert.Equal(AppId, parameters["appid"]);
         Assert.Equal("pages/detail/index", parameters["path"]);
         Assert.Equal("id=42&from=share", parameters["query"]);
+        await factory.FlushCountersAsync();
         await using var db = await factory.DbAsync();
         Assert.Equal(1, (await db.MiniProgramLinks.AsNoTracking().SingleAsync(l => l.Code == code)).VisitCount);
     }
@@ -455,6 +457,7 @@ public sealed partial class LinksEndpointsTests(PortalFactory factory) : IClassF
 
         IsSuccess(await client.PostAsync("/generate-shortlink", new { longUrl = "https://example.com/" }), ShortLinkMsg, "0.90", "short_url");
 
+        await factory.FlushCountersAsync();
         await using var db = await factory.DbAsync();
         Assert.NotNull((await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == token.Token.Id)).LastUsedAt);
     }

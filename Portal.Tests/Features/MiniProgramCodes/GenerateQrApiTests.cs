@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -54,23 +55,29 @@ public sealed class GenerateQrApiTests(CodeApiFixture fx) : IClassFixture<CodeAp
     [Fact]
     public async Task GenerateQr_CachedImageOlderThanTtl_CallsWeChatAgain()
     {
-        var c = await fx.NewCallerAsync(100);
+        // Its own app on a fake clock: the cache is also held in memory, so only time passing can age an entry.
+        using var factory = new FakeClockPortalFactory { Settings = { ["WeChat:ApiBaseUrl"] = fx.WeChat.Url, ["WeChat:BusyRetryDelay"] = "00:00:00" } };
+        var user = await factory.CreateUserAsync(100);
+        var client = factory.ApiClient(await factory.IssueTokenAsync(user));
+        var appId = "wx" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..16];
+        await using (var scope = factory.Scope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<Portal.Features.WeChat.MiniProgramAppService>()
+                .RegisterAsync(user.Id, appId, Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), "ttl")).Succeeded);
         var scene = Unique();
-        var request = new { appid = c.AppId, pagepath = "pages/ttl", type = "wxcode_b", scene };
-        var (_, first) = await c.Client.PostJsonAsync("/generate-qr", request);
-        await using (var db = await fx.Factory.DbAsync())
-        {
-            var image = db.MiniProgramCodeImages.Single(i => i.Scene == scene);
-            db.Entry(image).Property(i => i.CreatedAt).CurrentValue = DateTimeOffset.UtcNow.AddHours(-1).AddMinutes(-1);
-            await db.SaveChangesAsync();
-        }
+        var request = new { appid = appId, pagepath = "pages/ttl", type = "wxcode_b", scene };
+        var (_, first) = await client.PostJsonAsync("/generate-qr", request);
+        factory.Clock.Advance(TimeSpan.FromMinutes(59));
+        var (_, cached) = await client.PostJsonAsync("/generate-qr", request);
+        Assert.Equal(first.GetProperty("qrcode_url").GetString(), cached.GetProperty("qrcode_url").GetString());
 
-        var (status, second) = await c.Client.PostJsonAsync("/generate-qr", request);
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        var (status, second) = await client.PostJsonAsync("/generate-qr", request);
 
         Assert.Equal(200, status);
         Assert.Equal(2, fx.Calls(Unlimited, scene));
         Assert.DoesNotContain("缓存", second.GetProperty("msg").GetString());
         Assert.NotEqual(first.GetProperty("qrcode_url").GetString(), second.GetProperty("qrcode_url").GetString());
+        Assert.Equal("0.70", second.GetProperty("current_balance").GetString());
     }
 
     [Fact]

@@ -1,4 +1,9 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Features.Accounts;
+using Portal.Features.Billing.Ledger;
+using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.ApiTokens;
@@ -18,13 +23,58 @@ public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
 /// <summary>Who an API token authenticates.</summary>
 public sealed record ApiTokenPrincipal(Guid TokenId, string UserId);
 
-/// <summary>Issuing, listing, revoking and verifying API tokens.</summary>
-public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+/// <summary>
+/// Issuing, listing, revoking and verifying API tokens. Verification reads from memory: a token's facts (owner, expiry,
+/// revocation, allow-list, daily cap, the owner's suspension) are kept for <see cref="CachingOptions.EntryLifetime"/>
+/// and dropped at once when this instance revokes the token or suspends its owner. Last use is recorded through
+/// <see cref="CoalescedCounters"/>, not on the request path.
+/// </summary>
+public sealed class ApiTokenService
 {
+    /// <summary>The <see cref="ChangeFeed"/> topic published with the token id after a revocation.</summary>
+    public const string Topic = "api-token";
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly TimeProvider time;
+    private readonly CoalescedCounters counters;
+    private readonly ChangeFeed changes;
+    private readonly TimedCache<string, TokenFacts> _byHash;
+    private readonly TimedCache<Guid, TokenFacts> _byId;
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastRecordedUse = new();
+
+    /// <summary>What verification needs to know about a token (no secret).</summary>
+    private sealed record TokenFacts(Guid Id, string UserId, string Hash, DateTimeOffset? ExpiresAt, bool Revoked, bool OwnerSuspended,
+        string? AllowedIps, long? DailySpendCapFen);
+
+    /// <summary>Creates the service and subscribes its cache to revocations and suspensions.</summary>
+    public ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<CachingOptions> caching,
+        CoalescedCounters counters, ChangeFeed changes)
+    {
+        this.dbFactory = dbFactory;
+        this.time = time;
+        this.counters = counters;
+        this.changes = changes;
+        _byHash = new TimedCache<string, TokenFacts>(time, caching);
+        _byId = new TimedCache<Guid, TokenFacts>(time, caching);
+        changes.Subscribe((topic, key) =>
+        {
+            if (topic == UserSuspension.Topic)
+            {
+                _byHash.RemoveWhere((_, t) => t.UserId == key);
+                _byId.RemoveWhere((_, t) => t.UserId == key);
+            }
+            else if (topic == Topic && Guid.TryParse(key, out var id))
+            {
+                _byHash.RemoveWhere((_, t) => t.Id == id);
+                _byId.Remove(id);
+            }
+        });
+    }
+
     /// <summary>Longest token name.</summary>
     public const int MaxNameLength = 100;
 
-    /// <summary>Last-used time is written at most this often per token, to keep the hot path read-only.</summary>
+    /// <summary>Last-used time is recorded at most this often per token.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>Issues a token for <paramref name="userId"/>.</summary>
@@ -76,35 +126,58 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         if (token is null) return false;
         token.Revoke(time.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        changes.Publish(Topic, token.Id.ToString());
         return true;
     }
 
     /// <summary>
     /// Verifies a presented token: well-formed (checked before any lookup), known by hash, not revoked or expired,
-    /// its owner not suspended by an admin (a sign-in lockout after wrong passwords does not stop tokens), and the caller's IP on the token's allow-list when it has one. Records last use (time
-    /// and IP) at most once per minute.
+    /// its owner not suspended by an admin (a sign-in lockout after wrong passwords does not stop tokens), and the
+    /// caller's IP on the token's allow-list when it has one. Records last use (time and IP) at most once per
+    /// <see cref="LastUsedResolution"/>, written by the next counter flush.
     /// </summary>
     /// <returns>The principal, or null when the token must be refused.</returns>
     public async Task<ApiTokenPrincipal?> AuthenticateAsync(string presented, string? remoteIp, CancellationToken ct = default)
     {
         if (!ApiTokenFormat.IsWellFormed(presented)) return null;
         var hash = ApiTokenFormat.Hash(presented);
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var match = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.Hash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { t.Id, t.UserId, t.LastUsedAt, t.AllowedIps, u.SuspendedAt })
-            .SingleOrDefaultAsync(ct);
-        if (match is null || match.SuspendedAt is not null) return null;
-        if (!ApiTokenIpAllowList.Allows(match.AllowedIps, remoteIp)) return null;
-
-        if (match.LastUsedAt is null || match.LastUsedAt < now - LastUsedResolution)
+        if (!_byHash.TryGet(hash, out var token))
         {
-            var ip = remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp;
-            await db.ApiTokens.Where(t => t.Id == match.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.LastUsedIp, ip), ct);
+            token = await LoadAsync(hash, ct);
+            if (token is null) return null;
         }
-        return new ApiTokenPrincipal(match.Id, match.UserId);
+        var now = time.GetUtcNow();
+        if (token.Revoked || token.OwnerSuspended || token.ExpiresAt is { } e && e <= now) return null;
+        if (!ApiTokenIpAllowList.Allows(token.AllowedIps, remoteIp)) return null;
+
+        if (!_lastRecordedUse.TryGetValue(token.Id, out var recorded) || recorded < now - LastUsedResolution)
+        {
+            _lastRecordedUse[token.Id] = now;
+            counters.TokenUsed(token.Id, now, remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp);
+        }
+        return new ApiTokenPrincipal(token.Id, token.UserId);
+    }
+
+    /// <summary>The token's daily spend cap in fen, or null when it has none (or does not exist).</summary>
+    public async ValueTask<long?> DailySpendCapFenAsync(Guid tokenId, CancellationToken ct = default)
+    {
+        if (_byId.TryGet(tokenId, out var token)) return token.DailySpendCapFen;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => t.Hash).SingleOrDefaultAsync(ct);
+        return hash is null ? null : (await LoadAsync(hash, ct))?.DailySpendCapFen;
+    }
+
+    private async Task<TokenFacts?> LoadAsync(string hash, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenFacts(
+                t.Id, t.UserId, t.Hash, t.ExpiresAt, t.RevokedAt != null, u.SuspendedAt != null, t.AllowedIps, t.DailySpendCapFen))
+            .SingleOrDefaultAsync(ct);
+        if (token is null) return null;
+        _byHash.Set(hash, token);
+        _byId.Set(token.Id, token);
+        return token;
     }
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>

@@ -8,6 +8,12 @@ public static class BillingExtensions
     {
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFaultInjector, NoFaults>();
+        services.AddOptions<Ledger.LedgerWriterOptions>().Bind(configuration.GetSection(Ledger.LedgerWriterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Ledger.LedgerWriter>();
+        services.AddOptions<Ledger.CounterOptions>().Bind(configuration.GetSection(Ledger.CounterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Ledger.CoalescedCounters>();
+        services.AddHostedService<Ledger.CounterFlushService>();
+        services.AddSingleton<PriceCache>();
         services.AddSingleton<BillingLedger>();
         services.AddSingleton<BillingAudit>();
         services.AddScoped<ChargeFlow>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.ApiTokens;
+using Portal.Features.Billing.Ledger;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Billing;
@@ -8,16 +9,53 @@ namespace Portal.Features.Billing;
 /// <param name="UserId">Who pays.</param>
 /// <param name="Product">Product code (see <see cref="BillableProducts"/>); its current price is debited.</param>
 /// <param name="RequestId">Unique id of the request (becomes <see cref="Charge.RequestId"/>, ≤ 64 chars).</param>
-/// <param name="ApiTokenId">The API token used, if any.</param>
-public sealed record DebitRequest(string UserId, string Product, string RequestId, Guid? ApiTokenId = null);
+/// <param name="ApiTokenId">The API token used, if any (its daily spend cap applies).</param>
+/// <param name="Rows">
+/// The work's own new rows (entities of the model, e.g. a <see cref="Links.ShortLink"/>) when the work is local: they are
+/// inserted in the same savepoint as the debit, so both commit or neither does. A row that breaks a unique key makes the
+/// outcome <see cref="DebitRefusal.RowConflict"/> (nothing debited), and the caller may retry with fresh rows.
+/// </param>
+/// <param name="Settled">True when the work is complete with this write: the charge is created Succeeded, not Pending.</param>
+public sealed record DebitRequest(string UserId, string Product, string RequestId, Guid? ApiTokenId = null,
+    IReadOnlyList<object>? Rows = null, bool Settled = false);
+
+/// <summary>Why a debit did not happen.</summary>
+public enum DebitRefusal
+{
+    /// <summary>It happened.</summary>
+    None,
+    /// <summary>The balance is below the price (402).</summary>
+    InsufficientFunds,
+    /// <summary>The API token's daily spend cap would be passed (402).</summary>
+    DailyCapReached,
+    /// <summary>One of <see cref="DebitRequest.Rows"/> broke a unique key (e.g. a short code already taken): retry with fresh rows.</summary>
+    RowConflict,
+    /// <summary>A charge with this request id already exists (I3): nothing was debited again.</summary>
+    DuplicateRequest,
+}
 
 /// <summary>Result of <see cref="BillingLedger.DebitAsync"/>.</summary>
-/// <param name="Succeeded">False when the balance was below the price or the token's daily cap was reached (nothing was written).</param>
-/// <param name="ChargeId">The new Pending charge, or <see cref="Guid.Empty"/>.</param>
+/// <param name="Refusal"><see cref="DebitRefusal.None"/> when debited; otherwise why nothing was written.</param>
+/// <param name="ChargeId">The new charge, or <see cref="Guid.Empty"/>.</param>
 /// <param name="PriceFen">Price debited (or that would have been), in fen.</param>
-/// <param name="BalanceFen">Balance in fen after the debit, or the unchanged balance when it failed.</param>
-/// <param name="DailyCapReached">True when the refusal was the API token's daily spend cap, not the balance.</param>
-public sealed record DebitOutcome(bool Succeeded, Guid ChargeId, long PriceFen, long BalanceFen, bool DailyCapReached = false);
+/// <param name="BalanceFen">Balance in fen after the debit, or the unchanged balance when it was refused.</param>
+public sealed record DebitOutcome(DebitRefusal Refusal, Guid ChargeId, long PriceFen, long BalanceFen)
+{
+    /// <summary>True when debited.</summary>
+    public bool Succeeded => Refusal == DebitRefusal.None;
+
+    /// <summary>True when the refusal was the API token's daily spend cap, not the balance.</summary>
+    public bool DailyCapReached => Refusal == DebitRefusal.DailyCapReached;
+}
+
+/// <summary>A response to store with the charges it settles, so that an <c>Idempotency-Key</c> replays it.</summary>
+/// <param name="RecordId">The idempotency record (InProgress) it completes.</param>
+/// <param name="Status">HTTP status.</param>
+/// <param name="ContentType">Content-Type, if any.</param>
+/// <param name="ContentDisposition">Content-Disposition, if any.</param>
+/// <param name="CacheControl">Cache-Control, if any.</param>
+/// <param name="Body">The body bytes.</param>
+public sealed record IdempotentResponse(Guid RecordId, int Status, string? ContentType, string? ContentDisposition, string? CacheControl, byte[] Body);
 
 /// <summary>Result of a refund attempt.</summary>
 /// <param name="Refunded">True when this call moved the charge Pending → Refunded; false when it was already settled.</param>
@@ -54,12 +92,14 @@ public sealed record BalanceChangeOutcome(BalanceChangeError Error, long AmountF
 }
 
 /// <summary>
-/// The only code that writes balances, charges and ledger entries (DESIGN.md "Money and the ledger").
-/// Every method is one database transaction; a debit is one conditional <c>UPDATE … WHERE BalanceFen &gt;= @price</c>
-/// (never check-then-debit), a settlement or refund is one guarded <c>UPDATE Charges … WHERE Status = 'Pending'</c>.
-/// The interface is request-shaped so a later group-commit implementation can batch debits without changing callers.
+/// The only code that writes balances, charges and ledger entries (docs/money.md). Debits, settlements and refunds go
+/// through the <see cref="LedgerWriter"/>: one conditional <c>UPDATE … WHERE BalanceFen &gt;= @price</c> per debit (never
+/// check-then-debit), one guarded <c>UPDATE Charges … WHERE Status = 'Pending'</c> per settlement or refund, many
+/// requests per committed transaction, each in its own savepoint. Prices are read from memory (see
+/// <see cref="GetPriceFenAsync"/>). Adjustments and redemptions are rare and run in their own transactions.
 /// </summary>
-public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults)
+public sealed class BillingLedger(
+    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults, LedgerWriter writer, PriceCache prices, ApiTokenService tokens)
 {
     /// <summary>Creates the user's account row (balance 0) if it is missing. Idempotent and race-safe.</summary>
     public Task EnsureAccountAsync(string userId, CancellationToken ct = default) =>
@@ -73,155 +113,53 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     /// <summary>The current price of <paramref name="product"/> in fen (its default when no admin has set one).</summary>
-    public async Task<long> GetPriceFenAsync(string product, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await GetPriceFenAsync(db, product, ct);
-    }
+    /// <exception cref="ArgumentOutOfRangeException">Unknown product.</exception>
+    public ValueTask<long> GetPriceFenAsync(string product, CancellationToken ct = default) => prices.PriceFenAsync(product, ct);
 
     /// <summary>
-    /// Debits the product's price and records a Pending <see cref="Charge"/> with its ledger entry, in one
-    /// transaction. Returns <c>Succeeded = false</c> (and writes nothing) when the balance is below the price.
+    /// Debits the product's price and records the charge (Pending, or Succeeded when <see cref="DebitRequest.Settled"/>)
+    /// with its ledger entry and the request's <see cref="DebitRequest.Rows"/>, all in one savepoint of the writer's
+    /// next batch; answers after that batch commits. A refusal (balance, cap, row conflict, duplicate request id)
+    /// writes nothing and is an outcome, not an exception. <paramref name="ct"/> only stops the wait for the price; once
+    /// queued, the write happens whether or not the caller still waits.
     /// </summary>
-    /// <exception cref="DbUpdateException">The request id was already used (I3) or the database failed.</exception>
+    /// <exception cref="LedgerBusyException">The writer's queue is full (503).</exception>
+    /// <exception cref="LedgerUnavailableException">The batch failed to commit (503); nothing was written.</exception>
     public async Task<DebitOutcome> DebitAsync(DebitRequest request, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.RequestId);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var price = await GetPriceFenAsync(db, request.Product, ct);
+        var price = await prices.PriceFenAsync(request.Product, ct);
+        var cap = request.ApiTokenId is { } tokenId ? await tokens.DailySpendCapFenAsync(tokenId, ct) : null;
         var now = time.GetUtcNow();
-        var cap = request.ApiTokenId is { } tokenId
-            ? await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => t.DailySpendCapFen).SingleOrDefaultAsync(ct)
-            : null;
-        var day = ApiTokenDailySpend.DayOf(now);
-        if (cap is not null) await EnsureDailySpendRowAsync(request.ApiTokenId!.Value, day, ct);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (cap is { } capFen)
-        {
-            // Same one-statement pattern as the balance: the cap can never be overshot by concurrent calls.
-            var within = await db.ApiTokenDailySpends
-                .Where(d => d.ApiTokenId == request.ApiTokenId && d.Day == day && d.SpentFen + price <= capFen)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.SpentFen, d => d.SpentFen + price), ct);
-            if (within != 1)
-            {
-                await tx.RollbackAsync(ct);
-                return new DebitOutcome(false, Guid.Empty, price, await ReadBalanceAsync(db, request.UserId, ct), DailyCapReached: true);
-            }
-        }
-        var debited = await db.Accounts
-            .Where(a => a.UserId == request.UserId && a.BalanceFen >= price)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen - price), ct);
-        if (debited != 1)
-        {
-            await tx.RollbackAsync(ct);
-            return new DebitOutcome(false, Guid.Empty, price, await ReadBalanceAsync(db, request.UserId, ct));
-        }
-
-        var balanceAfter = await ReadBalanceAsync(db, request.UserId, ct);
-        var chargeId = Guid.CreateVersion7(now);
-        var entryId = Guid.CreateVersion7(now);
-        db.LedgerEntries.Add(new LedgerEntry
-        {
-            Id = entryId, UserId = request.UserId, AmountFen = -price, Kind = LedgerEntryKind.Charge,
-            BalanceAfterFen = balanceAfter, ChargeId = chargeId, Description = request.Product,
-            RequestId = request.RequestId, CreatedAt = now,
-        });
-        db.Charges.Add(new Charge
-        {
-            Id = chargeId, UserId = request.UserId, Product = request.Product, PriceFen = price,
-            Status = ChargeStatus.Pending, RequestId = request.RequestId, ApiTokenId = request.ApiTokenId,
-            DebitEntryId = entryId, CreatedAt = now,
-        });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new DebitOutcome(true, chargeId, price, balanceAfter);
+        return await writer.SubmitAsync(new DebitOp(request, price, cap, Guid.CreateVersion7(now), Guid.CreateVersion7(now)));
     }
 
     /// <summary>Marks a Pending charge Succeeded. Returns false when it was no longer Pending (e.g. already refunded).</summary>
-    public async Task<bool> SettleAsync(Guid chargeId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        var rows = await db.Charges
-            .Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Succeeded).SetProperty(c => c.SettledAt, now), ct);
-        return rows == 1;
-    }
+    /// <exception cref="LedgerUnavailableException">The batch failed to commit.</exception>
+    public async Task<bool> SettleAsync(Guid chargeId, CancellationToken ct = default) =>
+        await writer.SubmitAsync(new SettleOp([chargeId], null)) == 1;
 
     /// <summary>
-    /// Marks several Pending charges Succeeded and runs <paramref name="alsoInTransaction"/> in the same database
-    /// transaction — used to commit a request's settlement atomically with its stored idempotent response, so a crash
-    /// leaves either both (the response replays) or neither (the charges stay Pending and are refunded).
+    /// Marks several Pending charges Succeeded and, when given, stores <paramref name="response"/> in the same savepoint
+    /// — so a crash leaves either both (the response replays) or neither (the charges stay Pending and are refunded).
     /// </summary>
     /// <returns>How many charges moved to Succeeded.</returns>
-    public async Task<int> SettleAsync(IReadOnlyCollection<Guid> chargeIds, Func<PortalDbContext, CancellationToken, Task> alsoInTransaction, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var settled = 0;
-        foreach (var id in chargeIds)
-        {
-            settled += await db.Charges
-                .Where(c => c.Id == id && c.Status == ChargeStatus.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Succeeded).SetProperty(c => c.SettledAt, now), ct);
-        }
-        await alsoInTransaction(db, ct);
-        await tx.CommitAsync(ct);
-        return settled;
-    }
+    /// <exception cref="LedgerUnavailableException">The batch failed to commit.</exception>
+    public Task<int> SettleAsync(IReadOnlyCollection<Guid> chargeIds, IdempotentResponse? response, CancellationToken ct = default) =>
+        writer.SubmitAsync(new SettleOp(chargeIds, response));
 
     /// <summary>
-    /// Refunds a Pending charge: in one transaction the guarded transition Pending → Refunded, the credit and the
-    /// compensating ledger entry. A charge already Succeeded or Refunded is left alone (<c>Refunded = false</c>),
-    /// so concurrent or repeated calls refund at most once (I4).
+    /// Refunds a Pending charge: in one savepoint the credit, the guarded transition Pending → Refunded, the daily cap
+    /// given back and the compensating ledger entry. A charge already Succeeded or Refunded is left alone
+    /// (<c>Refunded = false</c>), so concurrent or repeated calls refund at most once (I4).
     /// </summary>
     /// <param name="chargeId">The charge.</param>
     /// <param name="reason">Why (stored on the charge; no secrets), truncated to 500 chars.</param>
-    /// <param name="ct">Cancellation.</param>
-    public async Task<RefundOutcome> RefundAsync(Guid chargeId, string reason, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        var why = Truncate(reason, 500);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var claimed = await db.Charges
-            .Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Status, ChargeStatus.Refunded)
-                .SetProperty(c => c.SettledAt, now)
-                .SetProperty(c => c.FailureReason, why), ct);
-        var charge = await db.Charges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == chargeId, ct);
-        if (claimed != 1 || charge is null)
-        {
-            await tx.RollbackAsync(ct);
-            return new RefundOutcome(false, charge is null ? 0 : await ReadBalanceAsync(db, charge.UserId, ct));
-        }
-
-        await db.Accounts.Where(a => a.UserId == charge.UserId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen + charge.PriceFen), ct);
-        if (charge.ApiTokenId is { } refundTokenId)
-        {
-            // Give the refunded amount back to the day's cap (no row: the token has no cap).
-            var chargeDay = ApiTokenDailySpend.DayOf(charge.CreatedAt);
-            await db.ApiTokenDailySpends
-                .Where(d => d.ApiTokenId == refundTokenId && d.Day == chargeDay && d.SpentFen >= charge.PriceFen)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.SpentFen, d => d.SpentFen - charge.PriceFen), ct);
-        }
-        var balanceAfter = await ReadBalanceAsync(db, charge.UserId, ct);
-        db.LedgerEntries.Add(new LedgerEntry
-        {
-            Id = Guid.CreateVersion7(now), UserId = charge.UserId, AmountFen = charge.PriceFen, Kind = LedgerEntryKind.Refund,
-            BalanceAfterFen = balanceAfter, ChargeId = charge.Id, RefundOfEntryId = charge.DebitEntryId,
-            Description = charge.Product, RequestId = charge.RequestId, CreatedAt = now,
-        });
-        await db.SaveChangesAsync(ct);
-        faults.At(FaultPoints.InsideRefund);
-        await tx.CommitAsync(ct);
-        return new RefundOutcome(true, balanceAfter);
-    }
+    /// <param name="ct">Not used once queued: a refund is never abandoned half-way.</param>
+    /// <param name="userId">The charge's owner when the caller knows it (orders the batch's locks).</param>
+    /// <exception cref="LedgerUnavailableException">The batch failed to commit; the charge is still Pending.</exception>
+    public Task<RefundOutcome> RefundAsync(Guid chargeId, string reason, CancellationToken ct = default, string? userId = null) =>
+        writer.SubmitAsync(new RefundOp(chargeId, userId, Truncate(reason, 500), faults));
 
     /// <summary>
     /// Refunds every Pending charge created before <c>now − olderThan</c>, at most <paramref name="batchSize"/> of them,
@@ -231,18 +169,19 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<int> RefundStalePendingChargesAsync(TimeSpan olderThan, int batchSize, CancellationToken ct = default)
     {
         var cutoff = time.GetUtcNow() - olderThan;
-        List<Guid> ids;
+        List<(Guid Id, string UserId)> stale;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            ids = await db.Charges.AsNoTracking()
+            stale = (await db.Charges.AsNoTracking()
                 .Where(c => c.Status == ChargeStatus.Pending && c.CreatedAt < cutoff)
-                .OrderBy(c => c.CreatedAt).Select(c => c.Id).Take(batchSize).ToListAsync(ct);
+                .OrderBy(c => c.CreatedAt).Select(c => new { c.Id, c.UserId }).Take(batchSize).ToListAsync(ct))
+                .Select(c => (c.Id, c.UserId)).ToList();
         }
 
         var refunded = 0;
-        foreach (var id in ids)
+        foreach (var (id, userId) in stale)
         {
-            if ((await RefundAsync(id, "reconciler: pending past timeout", ct)).Refunded) refunded++;
+            if ((await RefundAsync(id, "reconciler: pending past timeout", ct, userId)).Refunded) refunded++;
             if (refunded == 1) faults.At(FaultPoints.InsideReconciler);
         }
         return refunded;
@@ -325,7 +264,7 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
         return new(BalanceChangeError.None, row.AmountFen, balanceAfter);
     }
 
-    /// <summary>Sets a product's price in fen (≥ 0).</summary>
+    /// <summary>Sets a product's price in fen (≥ 0); this instance uses it at once (others within the cache lifetime).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative price or unknown product.</exception>
     public async Task SetPriceAsync(string product, long priceFen, CancellationToken ct = default)
     {
@@ -337,18 +276,8 @@ public sealed class BillingLedger(IDbContextFactory<PortalDbContext> dbFactory, 
         if (row is null) db.ProductPrices.Add(new ProductPrice { Product = product, PriceFen = priceFen, UpdatedAt = now });
         else { row.PriceFen = priceFen; row.UpdatedAt = now; }
         await db.SaveChangesAsync(ct);
+        prices.Changed(product);
     }
-
-    private static async Task<long> GetPriceFenAsync(PortalDbContext db, string product, CancellationToken ct)
-    {
-        var price = await db.ProductPrices.Where(p => p.Product == product).Select(p => (long?)p.PriceFen).SingleOrDefaultAsync(ct);
-        return price ?? BillableProducts.All.Where(p => p.Product == product).Select(p => (long?)p.DefaultPriceFen).SingleOrDefault()
-            ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
-    }
-
-    private Task EnsureDailySpendRowAsync(Guid tokenId, int day, CancellationToken ct) =>
-        dbFactory.InsertIfMissingAsync<ApiTokenDailySpend>(d => d.ApiTokenId == tokenId && d.Day == day,
-            () => new ApiTokenDailySpend { ApiTokenId = tokenId, Day = day }, ct);
 
     private static async Task<long> ReadBalanceAsync(PortalDbContext db, string userId, CancellationToken ct) =>
         await db.Accounts.Where(a => a.UserId == userId).Select(a => (long?)a.BalanceFen).SingleOrDefaultAsync(ct) ?? 0;

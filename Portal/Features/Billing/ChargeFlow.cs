@@ -26,6 +26,11 @@ public readonly record struct WorkResult<T>(bool Succeeded, T? Value, WorkFailur
     public static WorkResult<T> Fail(WorkFailureKind kind, string message, object? detail = null) => new(false, default, kind, message, detail);
 }
 
+/// <summary>The result of local work and the new rows it needs written together with its debit.</summary>
+/// <param name="Value">What the caller gets on success.</param>
+/// <param name="Rows">New entities of the model to insert in the debit's savepoint (may be empty).</param>
+public sealed record LocalWork<T>(T Value, IReadOnlyList<object> Rows);
+
 /// <summary>Every outcome of a billed call, before or after the debit; each API family maps it to its status code.</summary>
 public enum BilledStatus
 {
@@ -67,15 +72,36 @@ public sealed class ChargeFlow(BillingLedger ledger, IServiceProvider services, 
     public async Task<BilledResult<T>> RejectAsync<T>(string userId, BilledStatus status, string message, CancellationToken ct) =>
         new(status, default, await ledger.GetBalanceFenAsync(userId, ct), message);
 
-    /// <summary>Debits, runs <paramref name="work"/>, then settles or refunds.</summary>
+    /// <summary>
+    /// Work done locally, inside the write: <paramref name="prepare"/> gives the result and its new rows (e.g. a short
+    /// link with a fresh code), and one savepoint debits, inserts them and records the charge already Succeeded — one
+    /// durable write per call. A row that collides with an existing key (a short code taken meanwhile) is prepared
+    /// afresh, up to five times. Under an <c>Idempotency-Key</c> the charge stays Pending until the response is stored.
+    /// </summary>
+    /// <param name="request">Who pays for what, under which request id.</param>
+    /// <param name="prepare">Builds the result and its rows; called again after a collision.</param>
+    /// <param name="ct">Cancellation before the write is queued.</param>
+    public async Task<BilledResult<T>> RunLocalAsync<T>(DebitRequest request, Func<LocalWork<T>> prepare, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var work = prepare();
+            var debit = await ledger.DebitAsync(request with { Rows = work.Rows, Settled = !deferred.Enabled }, ct);
+            if (debit.Refusal == DebitRefusal.RowConflict && attempt < 5) continue;
+            if (!debit.Succeeded) return Refused<T>(request, debit);
+            deferred.TryDefer(debit.ChargeId);
+            return new(BilledStatus.Succeeded, work.Value, debit.BalanceFen, ChargeId: debit.ChargeId);
+        }
+    }
+
+    /// <summary>Debits, runs <paramref name="work"/> (an upstream call), then settles or refunds.</summary>
     /// <param name="request">Who pays for what, under which request id.</param>
     /// <param name="work">The work; an exception it throws counts as an internal failure (refunded).</param>
     /// <param name="ct">Cancellation of the work (a client that hangs up); refunds ignore it.</param>
     public async Task<BilledResult<T>> RunAsync<T>(DebitRequest request, Func<CancellationToken, Task<WorkResult<T>>> work, CancellationToken ct)
     {
         var debit = await ledger.DebitAsync(request, ct);
-        if (!debit.Succeeded)
-            return new(BilledStatus.InsufficientFunds, default, debit.BalanceFen, debit.DailyCapReached ? "已达到该 API Token 的每日消费上限" : "余额不足");
+        if (!debit.Succeeded) return Refused<T>(request, debit);
         faults.At(FaultPoints.AfterDebit);
 
         WorkResult<T> result;
@@ -107,7 +133,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IServiceProvider services, 
         }
 
         faults.At(FaultPoints.OnWorkFailure);
-        var balance = await RefundAsync(debit, result.Message ?? result.FailureKind.ToString());
+        var balance = await RefundAsync(request.UserId, debit, result.Message ?? result.FailureKind.ToString());
         var status = result.FailureKind switch
         {
             WorkFailureKind.Invalid => BilledStatus.InvalidInput,
@@ -118,11 +144,19 @@ public sealed class ChargeFlow(BillingLedger ledger, IServiceProvider services, 
         return new(status, default, balance, result.Message, result.Detail, debit.ChargeId);
     }
 
-    private async Task<long> RefundAsync(DebitOutcome debit, string reason)
+    private BilledResult<T> Refused<T>(DebitRequest request, DebitOutcome debit)
+    {
+        if (debit.Refusal is DebitRefusal.InsufficientFunds or DebitRefusal.DailyCapReached)
+            return new(BilledStatus.InsufficientFunds, default, debit.BalanceFen, debit.DailyCapReached ? "已达到该 API Token 的每日消费上限" : "余额不足");
+        log.LogError("Debit for {Product} refused as {Refusal} (request {RequestId}); nothing was charged", request.Product, debit.Refusal, request.RequestId);
+        return new(BilledStatus.InternalError, default, debit.BalanceFen, "内部错误，未扣费");
+    }
+
+    private async Task<long> RefundAsync(string userId, DebitOutcome debit, string reason)
     {
         try
         {
-            return (await ledger.RefundAsync(debit.ChargeId, reason, CancellationToken.None)).BalanceFen;
+            return (await ledger.RefundAsync(debit.ChargeId, reason, CancellationToken.None, userId)).BalanceFen;
         }
         catch (Exception ex) when (ex is not InjectedFaultException)
         {

@@ -20,6 +20,15 @@ public static class FaultPoints
 
     /// <summary>(e) Inside a reconciler run, after its first refund.</summary>
     public const string InsideReconciler = "reconciler.after-first-refund";
+
+    /// <summary>Inside a ledger batch of two or more operations, after the first one's savepoint, before the next.</summary>
+    public const string LedgerBetweenSavepoints = "ledger.between-savepoints";
+
+    /// <summary>A ledger batch's COMMIT fails (the database refuses it): not a crash, the writer carries on.</summary>
+    public const string LedgerCommitFails = "ledger.commit-fails";
+
+    /// <summary>A ledger batch committed; none of its callers has been answered yet.</summary>
+    public const string LedgerAfterCommit = "ledger.after-commit";
 }
 
 /// <summary>Raised at an armed fault point: stands for the process dying there (nothing after it runs).</summary>

@@ -4,7 +4,7 @@ namespace Portal.Features.Links;
 
 /// <summary>
 /// The billed link operations, shared by the API (seed 002) and the portal's forms: validate (no debit on bad
-/// input), then run through <see cref="ChargeFlow"/>.
+/// input), then one write through <see cref="ChargeFlow.RunLocalAsync{T}"/>: the debit, the new link and the charge.
 /// </summary>
 public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.Extensions.Options.IOptions<LinksOptions> options)
 {
@@ -13,8 +13,11 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     {
         var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
         if (error is not null) return await flow.RejectAsync<ShortLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
-        return await flow.RunAsync(caller.Debit(BillableProducts.ShortLinkCreate),
-            async c => WorkResult<ShortLink>.Ok(await links.CreateShortLinkAsync(caller.UserId, url!, c)), ct);
+        return await flow.RunLocalAsync(caller.Debit(BillableProducts.ShortLinkCreate), () =>
+        {
+            var link = links.NewShortLink(caller.UserId, url!);
+            return new LocalWork<ShortLink>(link, [link]);
+        }, ct);
     }
 
     /// <summary>Creates <c>mp://{code}</c> for an AppID and page path (product <c>mplink.create</c>).</summary>
@@ -26,8 +29,11 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
             return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "appid 格式不正确（应为 wx 开头的 18 位 AppID）", ct);
         var (page, error) = MiniProgramPage.Validate(pagePath);
         if (error is not null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
-        return await flow.RunAsync(caller.Debit(BillableProducts.MiniProgramLinkCreate),
-            async c => WorkResult<MiniProgramLink>.Ok(await links.CreateMiniProgramLinkAsync(caller.UserId, appId, page!, c)), ct);
+        return await flow.RunLocalAsync(caller.Debit(BillableProducts.MiniProgramLinkCreate), () =>
+        {
+            var link = links.NewMiniProgramLink(caller.UserId, appId, page!);
+            return new LocalWork<MiniProgramLink>(link, [link]);
+        }, ct);
     }
 
     /// <summary>
@@ -40,7 +46,6 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
         if (string.IsNullOrEmpty(link)) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "缺少参数 link", ct);
         var found = await links.FindMiniProgramLinkAsync(caller.UserId, link, ct);
         if (found is null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.NotFound, "短链不存在或不是 mp:// 小程序短链", ct);
-        return await flow.RunAsync(caller.Debit(BillableProducts.MiniProgramLinkDecode),
-            _ => Task.FromResult(WorkResult<MiniProgramLink>.Ok(found)), ct);
+        return await flow.RunLocalAsync(caller.Debit(BillableProducts.MiniProgramLinkDecode), () => new LocalWork<MiniProgramLink>(found, []), ct);
     }
 }

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Features.Billing.Ledger;
+using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Links;
@@ -18,9 +21,36 @@ public sealed record ShortLinkVisit(string? Target, bool Disabled);
 /// <summary>A mini-program link as listed to its owner.</summary>
 public sealed record MiniProgramLinkRow(Guid Id, string Code, string AppId, string PagePath, long VisitCount, DateTimeOffset CreatedAt);
 
-/// <summary>Storage of short links and mini-program links. Billing is the caller's (<see cref="LinkCommands"/>).</summary>
-public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+/// <summary>
+/// Storage of short links and mini-program links. Billing is the caller's (<see cref="LinkCommands"/>): a new link is
+/// built here and written by the ledger together with its charge. Public visits read the link from memory (kept for
+/// <see cref="CachingOptions.EntryLifetime"/>; disabling one in this instance applies at once) and are counted through
+/// <see cref="CoalescedCounters"/>.
+/// </summary>
+public sealed class LinkService
 {
+    /// <summary>The <see cref="ChangeFeed"/> topic published with the code after a short link is disabled or enabled.</summary>
+    public const string ShortLinkTopic = "short-link";
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly TimeProvider time;
+    private readonly CoalescedCounters counters;
+    private readonly ChangeFeed changes;
+    private readonly TimedCache<string, ShortLinkVisit> _shortLinks;
+    private readonly TimedCache<string, MiniProgramLink> _miniProgramLinks;
+
+    /// <summary>Creates the service; its caches follow <see cref="ShortLinkTopic"/>.</summary>
+    public LinkService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, CoalescedCounters counters, ChangeFeed changes, IOptions<CachingOptions> caching)
+    {
+        this.dbFactory = dbFactory;
+        this.time = time;
+        this.counters = counters;
+        this.changes = changes;
+        _shortLinks = new TimedCache<string, ShortLinkVisit>(time, caching);
+        _miniProgramLinks = new TimedCache<string, MiniProgramLink>(time, caching);
+        changes.Subscribe((topic, code) => { if (topic == ShortLinkTopic) _shortLinks.Remove(code); });
+    }
+
     /// <summary>Short-link code length (base62, ≈ 41.7 bits).</summary>
     public const int ShortCodeLength = 7;
 
@@ -32,33 +62,41 @@ public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    /// <summary>Stores a short link for an already validated URL.</summary>
-    public Task<ShortLink> CreateShortLinkAsync(string userId, string longUrl, CancellationToken ct) =>
-        InsertWithFreshCodeAsync(ShortCodeLength, code => new ShortLink
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()), Code = code, UserId = userId, LongUrl = longUrl, CreatedAt = time.GetUtcNow(),
-        }, ct);
+    /// <summary>A new short link (fresh random code) for an already validated URL, not yet stored.</summary>
+    public ShortLink NewShortLink(string userId, string longUrl)
+    {
+        var now = time.GetUtcNow();
+        return new ShortLink { Id = Guid.CreateVersion7(now), Code = NewCode(ShortCodeLength), UserId = userId, LongUrl = longUrl, CreatedAt = now };
+    }
 
-    /// <summary>Stores a mini-program link for an already validated AppID and page path.</summary>
-    public Task<MiniProgramLink> CreateMiniProgramLinkAsync(string userId, string appId, string pagePath, CancellationToken ct) =>
-        InsertWithFreshCodeAsync(MiniProgramCodeLength, code => new MiniProgramLink
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()), Code = code, UserId = userId, AppId = appId, PagePath = pagePath, CreatedAt = time.GetUtcNow(),
-        }, ct);
+    /// <summary>A new mini-program link (fresh random code) for an already validated AppID and page path, not yet stored.</summary>
+    public MiniProgramLink NewMiniProgramLink(string userId, string appId, string pagePath)
+    {
+        var now = time.GetUtcNow();
+        return new MiniProgramLink { Id = Guid.CreateVersion7(now), Code = NewCode(MiniProgramCodeLength), UserId = userId, AppId = appId, PagePath = pagePath, CreatedAt = now };
+    }
+
+    /// <summary>Stores a short link outside billing (fixtures); a taken code is drawn again.</summary>
+    public Task<ShortLink> CreateShortLinkAsync(string userId, string longUrl, CancellationToken ct) =>
+        InsertWithFreshCodeAsync(() => NewShortLink(userId, longUrl), ct);
 
     /// <summary>
-    /// Resolves a short code for a visitor and counts the visit. Null when unknown; <see cref="ShortLinkVisit.Disabled"/>
-    /// (and no visit counted) when an admin disabled it.
+    /// Resolves a short code for a visitor and counts the visit (written by the next counter flush). Null when
+    /// unknown; <see cref="ShortLinkVisit.Disabled"/> (and no visit counted) when an admin disabled it.
     /// </summary>
     public async Task<ShortLinkVisit?> VisitShortLinkAsync(string code, CancellationToken ct)
     {
         if (!IsCode(code, ShortCodeLength)) return null;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        var counted = await db.ShortLinks.Where(l => l.Code == code && l.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.VisitCount, l => l.VisitCount + 1).SetProperty(l => l.LastVisitedAt, now), ct);
-        if (counted == 1) return new ShortLinkVisit(await db.ShortLinks.Where(l => l.Code == code).Select(l => l.LongUrl).SingleAsync(ct), false);
-        return await db.ShortLinks.AnyAsync(l => l.Code == code, ct) ? new ShortLinkVisit(null, true) : null;
+        if (!_shortLinks.TryGet(code, out var visit))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var link = await db.ShortLinks.AsNoTracking().Where(l => l.Code == code).Select(l => new { l.LongUrl, l.DisabledAt }).SingleOrDefaultAsync(ct);
+            if (link is null) return null;
+            visit = link.DisabledAt is null ? new ShortLinkVisit(link.LongUrl, false) : new ShortLinkVisit(null, true);
+            _shortLinks.Set(code, visit);
+        }
+        if (!visit.Disabled) counters.ShortLinkVisited(code, time.GetUtcNow());
+        return visit;
     }
 
     /// <summary>Admin: disables (or re-enables) a short link by id. Returns false when there is no such link.</summary>
@@ -69,6 +107,8 @@ public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var rows = disabled
             ? await db.ShortLinks.Where(l => l.Id == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.DisabledAt, now).SetProperty(l => l.DisabledByUserId, adminUserId), ct)
             : await db.ShortLinks.Where(l => l.Id == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.DisabledAt, (DateTimeOffset?)null).SetProperty(l => l.DisabledByUserId, (string?)null), ct);
+        if (rows == 1 && await db.ShortLinks.Where(l => l.Id == id).Select(l => l.Code).SingleOrDefaultAsync(ct) is { } code)
+            changes.Publish(ShortLinkTopic, code);
         return rows == 1;
     }
 
@@ -90,14 +130,22 @@ public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return (items, await q.CountAsync(ct));
     }
 
-    /// <summary>Opens a mini-program link for a visitor of <c>/m/{code}</c> and counts the visit. Null when unknown.</summary>
+    /// <summary>
+    /// Opens a mini-program link for a visitor of <c>/m/{code}</c> and counts the visit (written by the next counter
+    /// flush). Null when unknown.
+    /// </summary>
     public async Task<MiniProgramLink?> VisitMiniProgramLinkAsync(string code, CancellationToken ct)
     {
         if (!IsCode(code, MiniProgramCodeLength)) return null;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var counted = await db.MiniProgramLinks.Where(l => l.Code == code)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.VisitCount, l => l.VisitCount + 1), ct);
-        return counted == 0 ? null : await db.MiniProgramLinks.AsNoTracking().SingleAsync(l => l.Code == code, ct);
+        if (!_miniProgramLinks.TryGet(code, out var link))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            link = await db.MiniProgramLinks.AsNoTracking().SingleOrDefaultAsync(l => l.Code == code, ct);
+            if (link is null) return null;
+            _miniProgramLinks.Set(code, link);
+        }
+        counters.MiniProgramLinkVisited(code, time.GetUtcNow());
+        return link;
     }
 
     /// <summary>
@@ -134,12 +182,14 @@ public sealed class LinkService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     private static bool IsCode(string code, int length) => code.Length == length && code.All(char.IsAsciiLetterOrDigit);
 
-    private async Task<T> InsertWithFreshCodeAsync<T>(int length, Func<string, T> create, CancellationToken ct) where T : class
+    private static string NewCode(int length) => RandomNumberGenerator.GetString(Base62, length);
+
+    private async Task<T> InsertWithFreshCodeAsync<T>(Func<T> create, CancellationToken ct) where T : class
     {
         // 62^7 codes: a collision is rare, and the unique index turns one into a retry rather than a wrong link.
         for (var attempt = 0; ; attempt++)
         {
-            var entity = create(RandomNumberGenerator.GetString(Base62, length));
+            var entity = create();
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             db.Add(entity);
             try

@@ -65,13 +65,15 @@ public sealed class MiniProgramCodeCommands(
         _ => WxaCodeInterface.CreateWxaQrCode,
     };
 
-    private Task<BilledResult<GeneratedCode>> RunAsync(BillingCaller caller, MiniProgramApp app, CodeRequest request, CancellationToken ct) =>
-        flow.RunAsync(caller.Debit(BillableProducts.QrCodeGenerate), async c =>
-        {
-            var hash = CodeRequestRules.Hash(app.AppId, request);
-            var cached = await store.FindCachedAsync(caller.UserId, hash, c);
-            if (cached is not null) return WorkResult<GeneratedCode>.Ok(new GeneratedCode(cached, FromCache: true));
+    private async Task<BilledResult<GeneratedCode>> RunAsync(BillingCaller caller, MiniProgramApp app, CodeRequest request, CancellationToken ct)
+    {
+        // A cache hit is billed like a generation (seed 000) and is one write: the debit with its charge already settled.
+        var hash = CodeRequestRules.Hash(app.AppId, request);
+        if (await store.FindCachedAsync(caller.UserId, hash, ct) is { } cached)
+            return await flow.RunLocalAsync(caller.Debit(BillableProducts.QrCodeGenerate), () => new LocalWork<GeneratedCode>(new GeneratedCode(cached, FromCache: true), []), ct);
 
+        return await flow.RunAsync(caller.Debit(BillableProducts.QrCodeGenerate), async c =>
+        {
             var result = await wechat.GetWxaCodeAsync(app, InterfaceOf(request.Kind), CodeRequestRules.WeChatBody(request), c);
             if (result.Succeeded)
             {
@@ -88,6 +90,7 @@ public sealed class MiniProgramCodeCommands(
                 $"微信接口返回错误（errcode {result.ErrCode}）：{result.ErrMsg}，费用已退回",
                 new UpstreamErrorDetail(result.ErrCode, result.ErrMsg ?? ""));
         }, ct);
+    }
 
     private async Task<BilledResult<GeneratedCode>> RejectAsync(BillingCaller caller, string message, int errCode, CancellationToken ct) =>
         await flow.RejectAsync<GeneratedCode>(caller.UserId, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };

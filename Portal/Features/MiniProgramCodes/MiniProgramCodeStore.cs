@@ -25,8 +25,18 @@ public sealed record CodeImageRow(
 /// Storage of generated code images: the result cache (<see cref="MiniProgramCodesOptions.CacheTtl"/>), the public
 /// image lookup, the owner's history and retention (<see cref="MiniProgramCodesOptions.Retention"/>).
 /// </summary>
+/// <remarks>
+/// The cache is also kept in memory (an image never changes), so a repeated request costs no database read; at most
+/// <see cref="MemoryCacheEntries"/> images are held.
+/// </remarks>
 public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<MiniProgramCodesOptions> options)
 {
+    /// <summary>Most images the in-memory cache holds.</summary>
+    public const int MemoryCacheEntries = 2_000;
+
+    private readonly Infrastructure.Caching.TimedCache<(string UserId, string Hash), MiniProgramCodeImage> _recent =
+        new(time, options.Value.CacheTtl, MemoryCacheEntries);
+
     /// <summary>Length of a public id in base62 characters (62^22 ≈ 2^131).</summary>
     public const int PublicIdLength = 22;
 
@@ -42,10 +52,19 @@ public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFa
         if (ttl <= TimeSpan.Zero) return null;
         var now = time.GetUtcNow();
         var since = now - ttl;
+        if (_recent.TryGet((userId, requestHash), out var recent) && recent.CreatedAt >= since && recent.ExpiresAt > now) return recent;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.MiniProgramCodeImages.AsNoTracking()
+        var image = await db.MiniProgramCodeImages.AsNoTracking()
             .Where(i => i.UserId == userId && i.RequestHash == requestHash && i.CreatedAt >= since && i.ExpiresAt > now)
             .OrderByDescending(i => i.CreatedAt).FirstOrDefaultAsync(ct);
+        if (image is not null) Remember(image, now);
+        return image;
+    }
+
+    private void Remember(MiniProgramCodeImage image, DateTimeOffset now)
+    {
+        var left = image.CreatedAt + options.Value.CacheTtl - now;
+        if (left > TimeSpan.Zero) _recent.Set((image.UserId, image.RequestHash), image, left);
     }
 
     /// <summary>Stores a freshly generated image with a new public id and the configured retention.</summary>
@@ -63,6 +82,7 @@ public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.MiniProgramCodeImages.Add(image);
         await db.SaveChangesAsync(ct);
+        Remember(image, now);
         return image;
     }
 

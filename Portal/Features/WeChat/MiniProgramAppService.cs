@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.WeChat;
@@ -30,9 +31,43 @@ public sealed record AppTestResult(bool Ok, int ErrCode, string? Message);
 /// routes use. Only the owner (and, for <see cref="GetForUserAsync"/>, admins) see an app; anyone else gets
 /// "absent". AppSecrets are stored encrypted and never returned.
 /// </summary>
-public sealed partial class MiniProgramAppService(
-    IDbContextFactory<PortalDbContext> dbFactory, AppSecretProtector protector, IWeChatApi weChat, TimeProvider time)
+/// <remarks>
+/// The look-ups of the API routes (<see cref="FindOwnedByAppIdAsync"/>, <see cref="FindDefaultAsync"/>) are answered
+/// from memory for <see cref="CachingOptions.EntryLifetime"/>; registering, deleting or changing the default through
+/// this instance applies at once.
+/// </remarks>
+public sealed partial class MiniProgramAppService
 {
+    /// <summary>The <see cref="ChangeFeed"/> topic published with the owner's user id after their apps change.</summary>
+    public const string Topic = "app";
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly AppSecretProtector protector;
+    private readonly IWeChatApi weChat;
+    private readonly TimeProvider time;
+    private readonly ChangeFeed changes;
+    private readonly TimedCache<(string UserId, string AppId), MiniProgramApp> _owned;
+    private readonly TimedCache<string, MiniProgramApp> _defaults;
+
+    /// <summary>Creates the service; its caches follow <see cref="Topic"/>.</summary>
+    public MiniProgramAppService(IDbContextFactory<PortalDbContext> dbFactory, AppSecretProtector protector, IWeChatApi weChat, TimeProvider time,
+        ChangeFeed changes, Microsoft.Extensions.Options.IOptions<CachingOptions> caching)
+    {
+        this.dbFactory = dbFactory;
+        this.protector = protector;
+        this.weChat = weChat;
+        this.time = time;
+        this.changes = changes;
+        _owned = new TimedCache<(string, string), MiniProgramApp>(time, caching);
+        _defaults = new TimedCache<string, MiniProgramApp>(time, caching);
+        changes.Subscribe((topic, userId) =>
+        {
+            if (topic != Topic) return;
+            _owned.RemoveWhere((key, _) => key.UserId == userId);
+            _defaults.Remove(userId);
+        });
+    }
+
     /// <summary>Longest display name.</summary>
     public const int MaxNameLength = 100;
 
@@ -81,6 +116,7 @@ public sealed partial class MiniProgramAppService(
             return new(null, "该 AppID 已经登记过");
         }
         if (app.IsDefault) await EnsureOneDefaultAsync(userId, ct);
+        changes.Publish(Topic, userId);
         return new(MiniProgramAppSummary.Of(app), null);
     }
 
@@ -104,15 +140,21 @@ public sealed partial class MiniProgramAppService(
     {
         appId = appId?.Trim();
         if (!IsValidAppId(appId)) return null;
+        if (_owned.TryGet((userId, appId!), out var cached)) return cached;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == userId && a.AppId == appId, ct);
+        var app = await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == userId && a.AppId == appId, ct);
+        if (app is not null) _owned.Set((userId, appId!), app);
+        return app;
     }
 
     /// <summary>The owner's default app, or null when they registered none (seed 001 without <c>appid</c>).</summary>
     public async Task<MiniProgramApp?> FindDefaultAsync(string userId, CancellationToken ct = default)
     {
+        if (_defaults.TryGet(userId, out var cached)) return cached;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId && a.IsDefault).OrderBy(a => a.Id).FirstOrDefaultAsync(ct);
+        var app = await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId && a.IsDefault).OrderBy(a => a.Id).FirstOrDefaultAsync(ct);
+        if (app is not null) _defaults.Set(userId, app);
+        return app;
     }
 
     /// <summary>Makes app <paramref name="id"/> the owner's only default. Returns false when the owner has no such app.</summary>
@@ -122,6 +164,7 @@ public sealed partial class MiniProgramAppService(
         if (!await db.MiniProgramApps.AnyAsync(a => a.Id == id && a.UserId == userId, ct)) return false;
         // One statement sets every flag, so there is never a moment with two defaults or none.
         await db.MiniProgramApps.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsDefault, a => a.Id == id), ct);
+        changes.Publish(Topic, userId);
         return true;
     }
 
@@ -137,6 +180,7 @@ public sealed partial class MiniProgramAppService(
         var deleted = await db.MiniProgramApps.Where(a => a.Id == id && a.UserId == userId).ExecuteDeleteAsync(ct);
         if (deleted == 0) return false;
         await EnsureOneDefaultAsync(userId, ct);
+        changes.Publish(Topic, userId);
         return true;
     }
 

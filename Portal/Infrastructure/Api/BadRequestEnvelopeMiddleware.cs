@@ -4,9 +4,9 @@ using Portal.Features.Billing;
 namespace Portal.Infrastructure.Api;
 
 /// <summary>
-/// Turns Kestrel's <see cref="BadHttpRequestException"/> (a body over <c>Kestrel:Limits:MaxRequestBodySize</c> → 413,
+/// Turns a <see cref="ServiceUnavailableException"/> into 503 with <c>Retry-After</c>, and Kestrel's <see cref="BadHttpRequestException"/> (a body over <c>Kestrel:Limits:MaxRequestBodySize</c> → 413,
 /// a malformed chunked body, a client that stops sending → 400/408) into its own 4xx instead of a 500 error page:
-/// in the route's envelope on API routes (issue 4 item 8), an empty response with that status elsewhere.
+/// in the route's envelope on API routes, an empty response with that status elsewhere.
 /// </summary>
 public static class BadRequestEnvelopeMiddleware
 {
@@ -32,6 +32,20 @@ public static class BadRequestEnvelopeMiddleware
             if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
                 balance = await context.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(userId, CancellationToken.None);
             await envelope.Error(ex.StatusCode, message, balance).ExecuteAsync(context);
+        }
+        catch (ServiceUnavailableException ex) when (!context.Response.HasStarted)
+        {
+            // Nothing was done for the request (e.g. the ledger's queue is full or its batch failed to commit).
+            context.Response.Clear();
+            context.Response.Headers[RequestIdMiddleware.Header] = context.TraceIdentifier;
+            context.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var envelope = context.GetEndpoint()?.Metadata.GetMetadata<ApiEnvelope>();
+            if (envelope is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            await envelope.Error(StatusCodes.Status503ServiceUnavailable, ex.Message).ExecuteAsync(context);
         }
     });
 }

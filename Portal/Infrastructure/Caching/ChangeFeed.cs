@@ -25,3 +25,15 @@ public sealed class ChangeFeed
         foreach (var handler in Volatile.Read(ref _handlers)) handler(topic, key);
     }
 }
+
+/// <summary>Registers the change feed and the caching options.</summary>
+public static class CachingExtensions
+{
+    /// <summary>Adds <see cref="ChangeFeed"/> and <see cref="CachingOptions"/>.</summary>
+    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CachingOptions>().Bind(configuration.GetSection(CachingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChangeFeed>();
+        return services;
+    }
+}

@@ -95,8 +95,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             var bytes = buffer.ToArray();
             try
             {
-                // One transaction: the charges become Succeeded exactly when the response becomes replayable.
-                await ledger.SettleAsync(deferred.Charges, (db, ct) => IdempotencyStore.CompleteAsync(db, recordId, status, contentType, disposition, cacheControl, bytes, ct), CancellationToken.None);
+                // One savepoint: the charges become Succeeded exactly when the response becomes replayable.
+                await ledger.SettleAsync(deferred.Charges, new IdempotentResponse(recordId, status, contentType, disposition, cacheControl, bytes), CancellationToken.None);
             }
             catch (Exception ex)
             {
@@ -107,7 +107,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         else
         {
             await store.ReleaseAsync(recordId);
-            if (deferred.Charges.Count > 0) await ledger.SettleAsync(deferred.Charges, (_, _) => Task.CompletedTask, CancellationToken.None);
+            if (deferred.Charges.Count > 0) await ledger.SettleAsync(deferred.Charges, null, CancellationToken.None);
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);

@@ -77,19 +77,6 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
         return (IdempotencyDecision.InFlight, null);
     }
 
-    /// <summary>Stores the response to replay and marks the key Completed, inside the caller's transaction on <paramref name="db"/>.</summary>
-    public static async Task CompleteAsync(PortalDbContext db, Guid recordId, int status, string? contentType, string? contentDisposition, string? cacheControl, byte[] body, CancellationToken ct)
-    {
-        await db.IdempotencyRecords.Where(r => r.Id == recordId && r.Status == IdempotencyStatus.InProgress)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, IdempotencyStatus.Completed)
-                .SetProperty(r => r.ResponseStatus, status)
-                .SetProperty(r => r.ResponseContentType, contentType)
-                .SetProperty(r => r.ResponseContentDisposition, contentDisposition)
-                .SetProperty(r => r.ResponseCacheControl, cacheControl)
-                .SetProperty(r => r.ResponseBody, body), ct);
-    }
-
     /// <summary>Forgets an InProgress key whose request did nothing worth replaying (rejected, or failed before work).</summary>
     public async Task ReleaseAsync(Guid recordId)
     {

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Options;
+
+namespace Portal.Features.Billing.Ledger;
+
+/// <summary>Configuration section <c>Counters</c>.</summary>
+public sealed class CounterOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "Counters";
+
+    /// <summary>
+    /// How often token last-use times and link visit counts gathered in memory are written. A crash loses at most
+    /// this much of them; a clean stop loses nothing. Default 1 second.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Counters that would cost a write per request — a token's last use, a link's visits — gathered in memory and
+/// written by the ledger writer every <see cref="CounterOptions.FlushInterval"/> and when the process stops.
+/// </summary>
+public sealed class CoalescedCounters(LedgerWriter writer)
+{
+    private readonly Lock _gate = new();
+    private Dictionary<Guid, TokenUse> _tokens = [];
+    private Dictionary<string, (long Count, DateTimeOffset LastAt)> _shortLinks = [];
+    private Dictionary<string, (long Count, DateTimeOffset LastAt)> _miniProgramLinks = [];
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    /// <summary>Records that token <paramref name="tokenId"/> was used at <paramref name="at"/> from <paramref name="ip"/>.</summary>
+    public void TokenUsed(Guid tokenId, DateTimeOffset at, string? ip)
+    {
+        lock (_gate) _tokens[tokenId] = new TokenUse(tokenId, at, ip);
+    }
+
+    /// <summary>Counts one visit of short link <paramref name="code"/>.</summary>
+    public void ShortLinkVisited(string code, DateTimeOffset at)
+    {
+        lock (_gate) Count(_shortLinks, code, 1, at);
+    }
+
+    /// <summary>Counts one visit of mini-program link <paramref name="code"/>.</summary>
+    public void MiniProgramLinkVisited(string code, DateTimeOffset at)
+    {
+        lock (_gate) Count(_miniProgramLinks, code, 1, at);
+    }
+
+    /// <summary>Visits of short link <paramref name="code"/> not written yet.</summary>
+    public long PendingShortLinkVisits(string code)
+    {
+        lock (_gate) return _shortLinks.TryGetValue(code, out var v) ? v.Count : 0;
+    }
+
+    private static void Count(Dictionary<string, (long Count, DateTimeOffset LastAt)> map, string code, long n, DateTimeOffset at)
+    {
+        ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, code, out _);
+        entry = (entry.Count + n, at > entry.LastAt ? at : entry.LastAt);
+    }
+
+    /// <summary>
+    /// Writes everything gathered so far in one ledger operation. When the write fails, the counts are put back for
+    /// the next flush.
+    /// </summary>
+    /// <returns>True when there was something to write and it was written.</returns>
+    public async Task<bool> FlushAsync()
+    {
+        await _flushing.WaitAsync();
+        try
+        {
+            Dictionary<Guid, TokenUse> tokens;
+            Dictionary<string, (long Count, DateTimeOffset LastAt)> shortLinks, miniProgramLinks;
+            lock (_gate)
+            {
+                if (_tokens.Count == 0 && _shortLinks.Count == 0 && _miniProgramLinks.Count == 0) return false;
+                (tokens, _tokens) = (_tokens, []);
+                (shortLinks, _shortLinks) = (_shortLinks, []);
+                (miniProgramLinks, _miniProgramLinks) = (_miniProgramLinks, []);
+            }
+            try
+            {
+                await writer.SubmitAsync(new FlushCountersOp(tokens.Values.ToList(), Visits(shortLinks), Visits(miniProgramLinks)));
+                return true;
+            }
+            catch (Exception)
+            {
+                lock (_gate)
+                {
+                    foreach (var (id, use) in tokens) _tokens.TryAdd(id, use);
+                    foreach (var (code, v) in shortLinks) Count(_shortLinks, code, v.Count, v.LastAt);
+                    foreach (var (code, v) in miniProgramLinks) Count(_miniProgramLinks, code, v.Count, v.LastAt);
+                }
+                throw;
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private static List<LinkVisits> Visits(Dictionary<string, (long Count, DateTimeOffset LastAt)> map) =>
+        map.Select(kv => new LinkVisits(kv.Key, kv.Value.Count, kv.Value.LastAt)).ToList();
+}
+
+/// <summary>Flushes <see cref="CoalescedCounters"/> on its interval and once more when the host stops.</summary>
+internal sealed class CounterFlushService(CoalescedCounters counters, IOptions<CounterOptions> options, ILogger<CounterFlushService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            await counters.FlushAsync();
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "Writing coalesced counters failed; they are kept for the next flush");
+        }
+    }
+}

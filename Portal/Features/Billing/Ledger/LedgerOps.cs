@@ -1,0 +1,197 @@
+using System.Data.Common;
+using Portal.Features.ApiTokens;
+
+namespace Portal.Features.Billing.Ledger;
+
+/// <summary>
+/// One request's work for the ledger writer. The writer runs it inside its own savepoint of a batch transaction:
+/// <see cref="ExecuteAsync"/> returns false (or a statement raises a constraint violation) to undo only its own
+/// statements, and the outcome it recorded is answered only after the batch commits.
+/// </summary>
+internal abstract class LedgerOp
+{
+    /// <summary>The account the operation locks first (ops of a batch run in this order, so instances agree on lock order); empty when none.</summary>
+    public abstract string LockKey { get; }
+
+    /// <summary>Runs the statements. Returns false when they must be undone (the outcome is already recorded).</summary>
+    public abstract Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now);
+
+    /// <summary>A statement broke a constraint; its savepoint is rolled back. Records the outcome to answer.</summary>
+    public abstract void Refused(DbException error);
+
+    /// <summary>Answers the caller after the commit.</summary>
+    public abstract void Complete();
+
+    /// <summary>Answers the caller with a failure (nothing of the batch committed, or nobody can tell).</summary>
+    public abstract void Fail(Exception error);
+}
+
+/// <summary>An operation with a typed outcome.</summary>
+internal abstract class LedgerOp<T> : LedgerOp
+{
+    private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? _outcome;
+
+    /// <summary>Completes with the outcome once the batch committed.</summary>
+    public Task<T> Answer => _answer.Task;
+
+    /// <summary>Records the outcome to answer after the commit.</summary>
+    protected void Record(T outcome) => _outcome = outcome;
+
+    /// <inheritdoc />
+    public override void Complete() => _answer.TrySetResult(_outcome!);
+
+    /// <inheritdoc />
+    public override void Fail(Exception error) => _answer.TrySetException(error);
+}
+
+/// <summary>
+/// A debit: the conditional balance update, the token's daily cap, the work's own rows, the ledger entry and the charge
+/// (Pending, or already Succeeded when the work was done locally and is inside this write).
+/// </summary>
+internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCapFen, Guid chargeId, Guid entryId) : LedgerOp<DebitOutcome>
+{
+    private bool _debited;
+    private long _balanceAfter;
+    private bool _inRows;
+
+    public override string LockKey => request.UserId;
+
+    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    {
+        _debited = false;
+        _inRows = false;
+        if (await session.ScalarAsync(session.Debit, request.UserId, priceFen) is not { } balanceAfter)
+        {
+            Record(new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, await session.ScalarAsync(session.Balance, request.UserId) ?? 0));
+            return true;
+        }
+        _debited = true;
+        _balanceAfter = balanceAfter;
+        if (dailyCapFen is { } cap && request.ApiTokenId is { } tokenId)
+        {
+            // After the account: the one lock order (account, then daily spend) everywhere.
+            var day = ApiTokenDailySpend.DayOf(now);
+            await session.ExecuteAsync(session.EnsureDailySpend, tokenId, day);
+            if (await session.ExecuteAsync(session.SpendWithinCap, tokenId, day, priceFen, cap) != 1)
+            {
+                Record(new DebitOutcome(DebitRefusal.DailyCapReached, Guid.Empty, priceFen, balanceAfter + priceFen));
+                return false;
+            }
+        }
+
+        _inRows = true;
+        foreach (var row in request.Rows ?? []) await session.InsertAsync(row);
+        _inRows = false;
+        await session.InsertAsync(new LedgerEntry
+        {
+            Id = entryId, UserId = request.UserId, AmountFen = -priceFen, Kind = LedgerEntryKind.Charge, BalanceAfterFen = balanceAfter,
+            ChargeId = chargeId, Description = request.Product, RequestId = request.RequestId, CreatedAt = now,
+        });
+        await session.InsertAsync(new Charge
+        {
+            Id = chargeId, UserId = request.UserId, Product = request.Product, PriceFen = priceFen,
+            Status = request.Settled ? ChargeStatus.Succeeded : ChargeStatus.Pending, SettledAt = request.Settled ? now : null,
+            RequestId = request.RequestId, ApiTokenId = request.ApiTokenId, DebitEntryId = entryId, CreatedAt = now,
+        });
+        Record(new DebitOutcome(DebitRefusal.None, chargeId, priceFen, balanceAfter));
+        return true;
+    }
+
+    public override void Refused(DbException error)
+    {
+        var balance = _debited ? _balanceAfter + priceFen : 0;
+        Record(new DebitOutcome(_inRows ? DebitRefusal.RowConflict : DebitRefusal.DuplicateRequest, Guid.Empty, priceFen, balance));
+    }
+}
+
+/// <summary>
+/// Settles Pending charges as Succeeded (each a guarded transition) and, when given, stores the idempotent response in
+/// the same savepoint, so a response becomes replayable exactly when its charges stand.
+/// </summary>
+internal sealed class SettleOp(IReadOnlyCollection<Guid> chargeIds, IdempotentResponse? response) : LedgerOp<int>
+{
+    public override string LockKey => "";
+
+    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    {
+        var settled = 0;
+        foreach (var id in chargeIds)
+            settled += await session.ExecuteAsync(session.Settle, id, ChargeStatus.Succeeded, now, ChargeStatus.Pending);
+        if (response is { } r)
+            await session.ExecuteAsync(session.CompleteIdempotencyKey, r.RecordId, Infrastructure.Idempotency.IdempotencyStatus.Completed,
+                r.Status, r.ContentType, r.ContentDisposition, r.CacheControl, r.Body, Infrastructure.Idempotency.IdempotencyStatus.InProgress);
+        Record(settled);
+        return true;
+    }
+
+    public override void Refused(DbException error) => Record(0);
+}
+
+/// <summary>
+/// A refund: credit the account, then the guarded transition Pending → Refunded (undone when another refund or the
+/// settlement got there first), the daily cap given back, and the compensating ledger entry.
+/// </summary>
+internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFaultInjector faults) : LedgerOp<RefundOutcome>
+{
+    public override string LockKey => userId ?? "";
+
+    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    {
+        var charge = await session.ReadChargeAsync(chargeId);
+        if (charge is null)
+        {
+            Record(new RefundOutcome(false, 0));
+            return true;
+        }
+        if (charge.Status != ChargeStatus.Pending)
+        {
+            Record(new RefundOutcome(false, await session.ScalarAsync(session.Balance, charge.UserId) ?? 0));
+            return true;
+        }
+        var balanceAfter = await session.ScalarAsync(session.Credit, charge.UserId, charge.PriceFen) ?? 0;
+        if (await session.ExecuteAsync(session.MarkRefunded, chargeId, ChargeStatus.Refunded, now, reason, ChargeStatus.Pending) != 1)
+        {
+            Record(new RefundOutcome(false, balanceAfter - charge.PriceFen));
+            return false;
+        }
+        if (charge.ApiTokenId is { } tokenId)
+            await session.ExecuteAsync(session.GiveBackSpend, tokenId, ApiTokenDailySpend.DayOf(charge.CreatedAt), charge.PriceFen);
+        await session.InsertAsync(new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(now), UserId = charge.UserId, AmountFen = charge.PriceFen, Kind = LedgerEntryKind.Refund,
+            BalanceAfterFen = balanceAfter, ChargeId = charge.Id, RefundOfEntryId = charge.DebitEntryId,
+            Description = charge.Product, RequestId = charge.RequestId, CreatedAt = now,
+        });
+        faults.At(FaultPoints.InsideRefund);
+        Record(new RefundOutcome(true, balanceAfter));
+        return true;
+    }
+
+    // UNIQUE(RefundOfEntryId): another refund of this debit committed first (I4).
+    public override void Refused(DbException error) => Record(new RefundOutcome(false, 0));
+}
+
+/// <summary>Coalesced counters: token last-use times and link visit counts gathered in memory since the last flush.</summary>
+internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, IReadOnlyCollection<LinkVisits> shortLinks, IReadOnlyCollection<LinkVisits> miniProgramLinks)
+    : LedgerOp<bool>
+{
+    public override string LockKey => "";
+
+    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    {
+        foreach (var use in tokenUses) await session.ExecuteAsync(session.TouchToken, use.TokenId, use.At, use.Ip, use.At);
+        foreach (var link in shortLinks) await session.ExecuteAsync(session.CountShortLinkVisits, link.Code, link.Visits, link.LastAt);
+        foreach (var link in miniProgramLinks) await session.ExecuteAsync(session.CountMiniProgramLinkVisits, link.Code, link.Visits);
+        Record(true);
+        return true;
+    }
+
+    public override void Refused(DbException error) => Record(false);
+}
+
+/// <summary>A token's latest use since the last flush.</summary>
+internal readonly record struct TokenUse(Guid TokenId, DateTimeOffset At, string? Ip);
+
+/// <summary>A link's visits since the last flush.</summary>
+internal readonly record struct LinkVisits(string Code, long Visits, DateTimeOffset LastAt);
