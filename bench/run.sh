@@ -50,8 +50,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-portal() { # runs the app with the provider's settings
-  (cd "$(dirname "$app")" && env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
+portal() { # runs the app with the provider's settings (exec: the caller's $! is the app itself)
+  (cd "$(dirname "$app")" && exec env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
     Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
     dotnet "$app" "$@")
 }

@@ -692,3 +692,49 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    DROP INDEX "IX_LedgerEntries_ChargeId";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    DROP INDEX "IX_LedgerEntries_RefundOfEntryId";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    DROP INDEX "IX_Charges_Status_CreatedAt";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    CREATE UNIQUE INDEX "IX_LedgerEntries_RefundOfEntryId" ON "LedgerEntries" ("RefundOfEntryId") WHERE "RefundOfEntryId" IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    CREATE INDEX "IX_Charges_Status_CreatedAt" ON "Charges" ("Status", "CreatedAt") WHERE "Status" = 'Pending';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204210505_LedgerIndexes') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261204210505_LedgerIndexes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -760,3 +760,56 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    DROP INDEX [IX_LedgerEntries_ChargeId] ON [LedgerEntries];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    DROP INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    DROP INDEX [IX_Charges_Status_CreatedAt] ON [Charges];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_RefundOfEntryId] ON [LedgerEntries] ([RefundOfEntryId]) WHERE "RefundOfEntryId" IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_Charges_Status_CreatedAt] ON [Charges] ([Status], [CreatedAt]) WHERE "Status" = ''Pending''');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204210503_LedgerIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204210503_LedgerIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -7,13 +7,16 @@ namespace Portal.Features.Accounts;
 
 /// <summary>
 /// Part of the <see cref="AuthorizationPolicies.Admin"/> policy: an admin must have enrolled an authenticator app (TOTP,
-/// Identity's two-factor support) before admin pages, the CSV export or the job dashboard open (issue 4; RELIABILITY.md
-/// D.3). Switched by <see cref="PortalOptions.RequireAdminTwoFactor"/> (default on).
+/// Identity's two-factor support) before admin pages, the CSV export or the job dashboard open. Switched by <see cref="PortalOptions.RequireAdminTwoFactor"/> (default on).
 /// </summary>
 public sealed class AdminTwoFactorRequirement : IAuthorizationRequirement;
 
-/// <summary>Succeeds for an admin whose account has two-factor sign-in enabled (read from the database, not the cookie).</summary>
-public sealed class AdminTwoFactorHandler(UserManager<ApplicationUser> users, IOptions<PortalOptions> options) : AuthorizationHandler<AdminTwoFactorRequirement>
+/// <summary>
+/// Succeeds for an admin whose account has two-factor sign-in enabled (read from the database, not the cookie). The
+/// user manager is resolved only when an admin policy is evaluated: every authorization (every API call too) builds
+/// this handler, and a user manager brings a database context with it.
+/// </summary>
+public sealed class AdminTwoFactorHandler(IServiceProvider services, IOptions<PortalOptions> options) : AuthorizationHandler<AdminTwoFactorRequirement>
 {
     /// <inheritdoc />
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AdminTwoFactorRequirement requirement)
@@ -24,6 +27,7 @@ public sealed class AdminTwoFactorHandler(UserManager<ApplicationUser> users, IO
             context.Succeed(requirement);
             return;
         }
+        var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.GetUserAsync(context.User);
         if (user is not null && await users.GetTwoFactorEnabledAsync(user)) context.Succeed(requirement);
     }

@@ -53,7 +53,7 @@ public sealed class BillingAudit(IDbContextFactory<PortalDbContext> dbFactory)
         var withoutDebit = await db.Charges.CountAsync(c => !db.LedgerEntries.Any(e => e.Id == c.DebitEntryId), ct);
         var orphanEntries = await db.LedgerEntries.CountAsync(e => e.Kind == LedgerEntryKind.Charge && !db.Charges.Any(c => c.Id == e.ChargeId), ct);
         var refundMismatches = await db.Charges.CountAsync(c =>
-            (c.Status == ChargeStatus.Refunded) != db.LedgerEntries.Any(e => e.Kind == LedgerEntryKind.Refund && e.ChargeId == c.Id), ct);
+            (c.Status == ChargeStatus.Refunded) != db.LedgerEntries.Any(e => e.RefundOfEntryId == c.DebitEntryId && e.ChargeId == c.Id), ct);
         var visits = await db.ShortLinks.SumAsync(l => (long?)l.VisitCount, ct) ?? 0;
 
         return new BillingAuditReport(balances.Count, balances.Count(a => a.BalanceFen < 0), mismatches, withoutDebit, orphanEntries, refundMismatches,

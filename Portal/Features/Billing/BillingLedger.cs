@@ -131,7 +131,11 @@ public sealed class BillingLedger(
         var price = await prices.PriceFenAsync(request.Product, ct);
         var cap = request.ApiTokenId is { } tokenId ? await tokens.DailySpendCapFenAsync(tokenId, ct) : null;
         var now = time.GetUtcNow();
-        return await writer.SubmitAsync(new DebitOp(request, price, cap, Guid.CreateVersion7(now), Guid.CreateVersion7(now)));
+        var outcome = await writer.SubmitAsync(new DebitOp(request, price, cap, Guid.CreateVersion7(now), Guid.CreateVersion7(now)));
+        // A refused statement reports no balance: read the unchanged one (rare; not on the hot path).
+        return outcome.Refusal is DebitRefusal.DuplicateRequest or DebitRefusal.RowConflict
+            ? outcome with { BalanceFen = await GetBalanceFenAsync(request.UserId, CancellationToken.None) }
+            : outcome;
     }
 
     /// <summary>Marks a Pending charge Succeeded. Returns false when it was no longer Pending (e.g. already refunded).</summary>

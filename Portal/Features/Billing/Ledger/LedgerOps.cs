@@ -5,7 +5,7 @@ namespace Portal.Features.Billing.Ledger;
 
 /// <summary>
 /// One request's work for the ledger writer. The writer runs it inside its own savepoint of a batch transaction:
-/// <see cref="ExecuteAsync"/> returns false (or a statement raises a constraint violation) to undo only its own
+/// <see cref="Execute"/> returns false (or a statement raises a constraint violation) to undo only its own
 /// statements, and the outcome it recorded is answered only after the batch commits.
 /// </summary>
 internal abstract class LedgerOp
@@ -14,7 +14,7 @@ internal abstract class LedgerOp
     public abstract string LockKey { get; }
 
     /// <summary>Runs the statements. Returns false when they must be undone (the outcome is already recorded).</summary>
-    public abstract Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now);
+    public abstract bool Execute(LedgerSession session, DateTimeOffset now);
 
     /// <summary>A statement broke a constraint; its savepoint is rolled back. Records the outcome to answer.</summary>
     public abstract void Refused(DbException error);
@@ -51,29 +51,33 @@ internal abstract class LedgerOp<T> : LedgerOp
 /// </summary>
 internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCapFen, Guid chargeId, Guid entryId) : LedgerOp<DebitOutcome>
 {
-    private bool _debited;
-    private long _balanceAfter;
     private bool _inRows;
+
+    /// <summary>What was asked.</summary>
+    public DebitRequest Request => request;
+
+    /// <summary>The price debited, in fen.</summary>
+    public long PriceFen => priceFen;
+
+    /// <summary>True when the token's daily cap applies (then the debit runs statement by statement).</summary>
+    public bool HasDailyCap => dailyCapFen is not null && request.ApiTokenId is not null;
 
     public override string LockKey => request.UserId;
 
-    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    public override bool Execute(LedgerSession session, DateTimeOffset now)
     {
-        _debited = false;
         _inRows = false;
-        if (await session.ScalarAsync(session.Debit, request.UserId, priceFen) is not { } balanceAfter)
+        if (session.Scalar(session.Debit, request.UserId, priceFen) is not { } balanceAfter)
         {
-            Record(new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, await session.ScalarAsync(session.Balance, request.UserId) ?? 0));
+            Record(new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, session.Scalar(session.Balance, request.UserId) ?? 0));
             return true;
         }
-        _debited = true;
-        _balanceAfter = balanceAfter;
         if (dailyCapFen is { } cap && request.ApiTokenId is { } tokenId)
         {
             // After the account: the one lock order (account, then daily spend) everywhere.
             var day = ApiTokenDailySpend.DayOf(now);
-            await session.ExecuteAsync(session.EnsureDailySpend, tokenId, day);
-            if (await session.ExecuteAsync(session.SpendWithinCap, tokenId, day, priceFen, cap) != 1)
+            session.Execute(session.EnsureDailySpend, tokenId, day);
+            if (session.Execute(session.SpendWithinCap, tokenId, day, priceFen, cap) != 1)
             {
                 Record(new DebitOutcome(DebitRefusal.DailyCapReached, Guid.Empty, priceFen, balanceAfter + priceFen));
                 return false;
@@ -81,27 +85,45 @@ internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCa
         }
 
         _inRows = true;
-        foreach (var row in request.Rows ?? []) await session.InsertAsync(row);
+        foreach (var row in request.Rows ?? []) session.Insert(row);
         _inRows = false;
-        await session.InsertAsync(new LedgerEntry
-        {
-            Id = entryId, UserId = request.UserId, AmountFen = -priceFen, Kind = LedgerEntryKind.Charge, BalanceAfterFen = balanceAfter,
-            ChargeId = chargeId, Description = request.Product, RequestId = request.RequestId, CreatedAt = now,
-        });
-        await session.InsertAsync(new Charge
-        {
-            Id = chargeId, UserId = request.UserId, Product = request.Product, PriceFen = priceFen,
-            Status = request.Settled ? ChargeStatus.Succeeded : ChargeStatus.Pending, SettledAt = request.Settled ? now : null,
-            RequestId = request.RequestId, ApiTokenId = request.ApiTokenId, DebitEntryId = entryId, CreatedAt = now,
-        });
+        session.Insert(LedgerEntry(balanceAfter, now));
+        session.Insert(Charge(now));
         Record(new DebitOutcome(DebitRefusal.None, chargeId, priceFen, balanceAfter));
         return true;
     }
 
+    /// <summary>The debit's ledger entry.</summary>
+    public LedgerEntry LedgerEntry(long balanceAfter, DateTimeOffset now) => new()
+    {
+        Id = entryId, UserId = request.UserId, AmountFen = -priceFen, Kind = LedgerEntryKind.Charge, BalanceAfterFen = balanceAfter,
+        ChargeId = chargeId, Description = request.Product, RequestId = request.RequestId, CreatedAt = now,
+    };
+
+    /// <summary>The debit's charge: Succeeded when the work is inside this write, else Pending.</summary>
+    public Charge Charge(DateTimeOffset now) => new()
+    {
+        Id = chargeId, UserId = request.UserId, Product = request.Product, PriceFen = priceFen,
+        Status = request.Settled ? ChargeStatus.Succeeded : ChargeStatus.Pending, SettledAt = request.Settled ? now : null,
+        RequestId = request.RequestId, ApiTokenId = request.ApiTokenId, DebitEntryId = entryId, CreatedAt = now,
+    };
+
+    /// <summary>The outcome of the pipelined statement: the balance after (null when too low) and before it.</summary>
+    public void Pipelined(long? balanceAfter, long balanceBefore)
+    {
+        _inRows = false;
+        Record(balanceAfter is { } after
+            ? new DebitOutcome(DebitRefusal.None, chargeId, priceFen, after)
+            : new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, balanceBefore));
+    }
+
     public override void Refused(DbException error)
     {
-        var balance = _debited ? _balanceAfter + priceFen : 0;
-        Record(new DebitOutcome(_inRows ? DebitRefusal.RowConflict : DebitRefusal.DuplicateRequest, Guid.Empty, priceFen, balance));
+        // Run statement by statement the failing stage is known; in one statement the broken constraint tells. The
+        // balance is not known here: BillingLedger.DebitAsync reads it.
+        var rowConflict = _inRows || (error is Npgsql.PostgresException { TableName: var table } && table is not null
+            && !table.Equals("Charges", StringComparison.Ordinal) && !table.Equals("LedgerEntries", StringComparison.Ordinal));
+        Record(new DebitOutcome(rowConflict ? DebitRefusal.RowConflict : DebitRefusal.DuplicateRequest, Guid.Empty, priceFen, 0));
     }
 }
 
@@ -113,13 +135,13 @@ internal sealed class SettleOp(IReadOnlyCollection<Guid> chargeIds, IdempotentRe
 {
     public override string LockKey => "";
 
-    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    public override bool Execute(LedgerSession session, DateTimeOffset now)
     {
         var settled = 0;
         foreach (var id in chargeIds)
-            settled += await session.ExecuteAsync(session.Settle, id, ChargeStatus.Succeeded, now, ChargeStatus.Pending);
+            settled += session.Execute(session.Settle, id, ChargeStatus.Succeeded, now, ChargeStatus.Pending);
         if (response is { } r)
-            await session.ExecuteAsync(session.CompleteIdempotencyKey, r.RecordId, Infrastructure.Idempotency.IdempotencyStatus.Completed,
+            session.Execute(session.CompleteIdempotencyKey, r.RecordId, Infrastructure.Idempotency.IdempotencyStatus.Completed,
                 r.Status, r.ContentType, r.ContentDisposition, r.CacheControl, r.Body, Infrastructure.Idempotency.IdempotencyStatus.InProgress);
         Record(settled);
         return true;
@@ -136,9 +158,9 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
 {
     public override string LockKey => userId ?? "";
 
-    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    public override bool Execute(LedgerSession session, DateTimeOffset now)
     {
-        var charge = await session.ReadChargeAsync(chargeId);
+        var charge = session.ReadCharge(chargeId);
         if (charge is null)
         {
             Record(new RefundOutcome(false, 0));
@@ -146,18 +168,18 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
         }
         if (charge.Status != ChargeStatus.Pending)
         {
-            Record(new RefundOutcome(false, await session.ScalarAsync(session.Balance, charge.UserId) ?? 0));
+            Record(new RefundOutcome(false, session.Scalar(session.Balance, charge.UserId) ?? 0));
             return true;
         }
-        var balanceAfter = await session.ScalarAsync(session.Credit, charge.UserId, charge.PriceFen) ?? 0;
-        if (await session.ExecuteAsync(session.MarkRefunded, chargeId, ChargeStatus.Refunded, now, reason, ChargeStatus.Pending) != 1)
+        var balanceAfter = session.Scalar(session.Credit, charge.UserId, charge.PriceFen) ?? 0;
+        if (session.Execute(session.MarkRefunded, chargeId, ChargeStatus.Refunded, now, reason, ChargeStatus.Pending) != 1)
         {
             Record(new RefundOutcome(false, balanceAfter - charge.PriceFen));
             return false;
         }
         if (charge.ApiTokenId is { } tokenId)
-            await session.ExecuteAsync(session.GiveBackSpend, tokenId, ApiTokenDailySpend.DayOf(charge.CreatedAt), charge.PriceFen);
-        await session.InsertAsync(new LedgerEntry
+            session.Execute(session.GiveBackSpend, tokenId, ApiTokenDailySpend.DayOf(charge.CreatedAt), charge.PriceFen);
+        session.Insert(new LedgerEntry
         {
             Id = Guid.CreateVersion7(now), UserId = charge.UserId, AmountFen = charge.PriceFen, Kind = LedgerEntryKind.Refund,
             BalanceAfterFen = balanceAfter, ChargeId = charge.Id, RefundOfEntryId = charge.DebitEntryId,
@@ -178,11 +200,11 @@ internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, I
 {
     public override string LockKey => "";
 
-    public override async Task<bool> ExecuteAsync(LedgerSession session, DateTimeOffset now)
+    public override bool Execute(LedgerSession session, DateTimeOffset now)
     {
-        foreach (var use in tokenUses) await session.ExecuteAsync(session.TouchToken, use.TokenId, use.At, use.Ip, use.At);
-        foreach (var link in shortLinks) await session.ExecuteAsync(session.CountShortLinkVisits, link.Code, link.Visits, link.LastAt);
-        foreach (var link in miniProgramLinks) await session.ExecuteAsync(session.CountMiniProgramLinkVisits, link.Code, link.Visits);
+        foreach (var use in tokenUses) session.Execute(session.TouchToken, use.TokenId, use.At, use.Ip, use.At);
+        foreach (var link in shortLinks) session.Execute(session.CountShortLinkVisits, link.Code, link.Visits, link.LastAt);
+        foreach (var link in miniProgramLinks) session.Execute(session.CountMiniProgramLinkVisits, link.Code, link.Visits);
         Record(true);
         return true;
     }

@@ -12,12 +12,16 @@ namespace Portal.Features.Billing.Ledger;
 /// Statement order inside an operation follows the one lock order of the ledger: the account row first, then the
 /// token's daily-spend row, then the charge, then everything else.
 /// </summary>
-internal sealed class LedgerSession : IAsyncDisposable
+internal sealed class LedgerSession : IDisposable
 {
     private readonly PortalDbContext _db;
     private readonly DbConnection _connection;
     private readonly Dictionary<Type, (LedgerCommand Command, Func<object, object?>[] Values)> _inserts = [];
     private DbTransaction? _transaction;
+    // Prepared once: the transaction's own Save/Release build and compile a new statement on every call.
+    private readonly LedgerCommand _savepoint;
+    private readonly LedgerCommand _rollbackToSavepoint;
+    private readonly LedgerCommand? _releaseSavepoint;
 
     private LedgerSession(PortalDbContext db, LedgerDialect dialect)
     {
@@ -26,6 +30,10 @@ internal sealed class LedgerSession : IAsyncDisposable
         Dialect = dialect;
         var sql = new LedgerSqlBuilder(db, _connection);
         Sql = sql;
+        _savepoint = sql.Prepare(dialect.Savepoint);
+        _rollbackToSavepoint = sql.Prepare(dialect.RollbackToSavepoint);
+        _releaseSavepoint = dialect.ReleaseSavepoint is { } release ? sql.Prepare(release) : null;
+        Pipeline = dialect.PipelinesDebits && _connection.CanCreateBatch ? new LedgerPipeline(_connection, dialect, sql) : null;
 
         string accounts = sql.Table<Account>(), balance = sql.Column<Account>(nameof(Account.BalanceFen)), user = sql.Column<Account>(nameof(Account.UserId));
         var balanceProperty = sql.Property<Account>(nameof(Account.BalanceFen));
@@ -87,6 +95,9 @@ internal sealed class LedgerSession : IAsyncDisposable
     /// <summary>The provider's dialect.</summary>
     public LedgerDialect Dialect { get; }
 
+    /// <summary>The debit pipeline, where the provider gains from one (PostgreSQL), else null.</summary>
+    public LedgerPipeline? Pipeline { get; }
+
     /// <summary>The statement builder over this connection.</summary>
     public LedgerSqlBuilder Sql { get; }
 
@@ -131,41 +142,43 @@ internal sealed class LedgerSession : IAsyncDisposable
     public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("no ledger transaction");
 
     /// <summary>Opens a connection of its own (with the provider's pragmas) and prepares every statement.</summary>
-    public static async Task<LedgerSession> OpenAsync(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect, CancellationToken ct)
+    public static LedgerSession Open(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect)
     {
-        var db = await factory.CreateDbContextAsync(ct);
+        var db = factory.CreateDbContext();
         try
         {
-            await db.Database.OpenConnectionAsync(ct);
+            if (db.Database.GetConnectionString() is { } configured) db.Database.SetConnectionString(dialect.WriterConnectionString(configured));
+            db.Database.OpenConnection();
+            if (dialect.SessionSetup is { } setup) db.Database.ExecuteSqlRaw(setup);
             return new LedgerSession(db, dialect);
         }
         catch
         {
-            await db.DisposeAsync();
+            db.Dispose();
             throw;
         }
     }
 
     /// <summary>Begins the batch's transaction (SQLite: <c>BEGIN IMMEDIATE</c>, so the write lock is taken up front).</summary>
-    public async Task BeginAsync(CancellationToken ct)
+    public void Begin()
     {
-        _transaction = await _connection.BeginTransactionAsync(ct);
-        await _db.Database.UseTransactionAsync(_transaction, ct);
+        _transaction = _connection.BeginTransaction();
+        _db.Database.UseTransaction(_transaction);
     }
 
     /// <summary>Commits the batch.</summary>
-    public async Task CommitAsync(CancellationToken ct)
+    public void Commit()
     {
-        await Transaction.CommitAsync(ct);
-        await EndAsync();
+        Transaction.Commit();
+        End();
     }
 
     /// <summary>Rolls the batch back (best effort: the connection may already be gone).</summary>
-    public async Task RollbackAsync()
+    public void Rollback()
     {
         try
         {
-            if (_transaction is not null) await _transaction.RollbackAsync();
+            _transaction?.Rollback();
         }
         catch (DbException)
         {
@@ -173,24 +186,22 @@ internal sealed class LedgerSession : IAsyncDisposable
         catch (InvalidOperationException)
         {
         }
-        await EndAsync();
+        End();
     }
 
     /// <summary>Runs a statement; returns the affected rows.</summary>
-    public Task<int> ExecuteAsync(LedgerCommand command, params ReadOnlySpan<object?> values) =>
-        command.Bind(Transaction, values).ExecuteNonQueryAsync();
+    public int Execute(LedgerCommand command, params ReadOnlySpan<object?> values) =>
+        command.Bind(Transaction, values).ExecuteNonQuery();
 
     /// <summary>Runs a statement that returns one <c>long</c>, or null when it returns no row.</summary>
-    public Task<long?> ScalarAsync(LedgerCommand command, params ReadOnlySpan<object?> values) => ReadLongAsync(command.Bind(Transaction, values));
-
-    private static async Task<long?> ReadLongAsync(DbCommand command)
+    public long? Scalar(LedgerCommand command, params ReadOnlySpan<object?> values)
     {
-        var value = await command.ExecuteScalarAsync();
+        var value = command.Bind(Transaction, values).ExecuteScalar();
         return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Inserts <paramref name="entity"/> (every mapped column of its type).</summary>
-    public Task InsertAsync(object entity)
+    public void Insert(object entity)
     {
         var type = entity.GetType();
         if (!_inserts.TryGetValue(type, out var insert))
@@ -200,36 +211,37 @@ internal sealed class LedgerSession : IAsyncDisposable
         }
         var values = new object?[insert.Values.Length];
         for (var i = 0; i < values.Length; i++) values[i] = insert.Values[i](entity);
-        return insert.Command.Bind(Transaction, values).ExecuteNonQueryAsync();
+        insert.Command.Bind(Transaction, values).ExecuteNonQuery();
     }
 
     /// <summary>Reads a charge inside the batch's transaction (EF Core, for its value conversions), or null when there is none.</summary>
-    public Task<Charge?> ReadChargeAsync(Guid id) => _db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id);
+    public Charge? ReadCharge(Guid id) => _db.Charges.AsNoTracking().FirstOrDefault(c => c.Id == id);
 
     /// <summary>Starts an operation's savepoint.</summary>
-    public Task SavepointAsync() => Transaction.SaveAsync(SavepointName);
+    public void Savepoint() => _savepoint.Bind(Transaction).ExecuteNonQuery();
 
     /// <summary>Undoes the operation's statements.</summary>
-    public Task RollbackToSavepointAsync() => Transaction.RollbackAsync(SavepointName);
+    public void RollbackToSavepoint() => _rollbackToSavepoint.Bind(Transaction).ExecuteNonQuery();
 
     /// <summary>Ends the operation's savepoint, keeping its statements in the batch.</summary>
-    public Task ReleaseSavepointAsync() => Transaction.ReleaseAsync(SavepointName);
+    public void ReleaseSavepoint()
+    {
+        if (_releaseSavepoint is { } release) release.Bind(Transaction).ExecuteNonQuery();
+    }
 
-    private const string SavepointName = "ledger_op";
-
-    private async Task EndAsync()
+    private void End()
     {
         if (_transaction is null) return;
-        await _db.Database.UseTransactionAsync(null);
-        await _transaction.DisposeAsync();
+        _db.Database.UseTransaction(null);
+        _transaction.Dispose();
         _transaction = null;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await EndAsync();
-        await _db.DisposeAsync();
+        End();
+        _db.Dispose();
     }
 }
 

@@ -25,17 +25,39 @@ internal abstract class LedgerDialect
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
+    /// <summary>Starts the savepoint each operation runs in.</summary>
+    public virtual string Savepoint => "SAVEPOINT ledger_op";
+
+    /// <summary>Undoes an operation's statements.</summary>
+    public virtual string RollbackToSavepoint => "ROLLBACK TO SAVEPOINT ledger_op";
+
+    /// <summary>Ends an operation's savepoint, or null where savepoints need no release.</summary>
+    public virtual string? ReleaseSavepoint => "RELEASE SAVEPOINT ledger_op";
+
+    /// <summary>The writer's own connection string, derived from the application's.</summary>
+    public virtual string WriterConnectionString(string configured) => configured;
+
+    /// <summary>Statements run once when the writer opens its connection, or null.</summary>
+    public virtual string? SessionSetup => null;
+
     /// <summary><c>UPDATE table SET set WHERE where</c> that returns <paramref name="returned"/> of the updated row.</summary>
     public abstract string UpdateReturning(string table, string set, string where, string returned);
 
     /// <summary>Inserts a row unless one with the same key exists (a concurrent instance may insert it first).</summary>
     public abstract string InsertIfMissing(string table, string[] columns, string[] parameters, string[] keyColumns);
 
+    /// <summary>True when the debits of a batch go to the server in one round trip (<see cref="LedgerPipeline"/>).</summary>
+    public virtual bool PipelinesDebits => false;
+
     /// <summary>True when <paramref name="error"/> is a constraint (unique, check, foreign key) refusing a statement.</summary>
     public abstract bool IsConstraintViolation(DbException error);
 
     private sealed class SqliteDialect : LedgerDialect
     {
+        // Each operation's savepoint copies every page it changes to a sub-journal so that it can be rolled back; keep
+        // that in memory instead of a temporary file (two write syscalls per page, measured: 4× the bytes written).
+        public override string SessionSetup => "PRAGMA temp_store=MEMORY;";
+
         public override string UpdateReturning(string table, string set, string where, string returned) =>
             $"UPDATE {table} SET {set} WHERE {where} RETURNING {returned}";
 
@@ -49,6 +71,14 @@ internal abstract class LedgerDialect
 
     private sealed class PostgreSqlDialect : LedgerDialect
     {
+        // Every statement is a network round trip to the server; a batch's debits are worth sending together.
+        public override bool PipelinesDebits => true;
+
+        // The writer repeats the same few statements all day: let the driver prepare them on the server, so the server
+        // does not parse and plan each debit's statement again.
+        public override string WriterConnectionString(string configured) =>
+            new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+
         public override string UpdateReturning(string table, string set, string where, string returned) =>
             $"UPDATE {table} SET {set} WHERE {where} RETURNING {returned}";
 
@@ -62,6 +92,12 @@ internal abstract class LedgerDialect
 
     private sealed class SqlServerDialect : LedgerDialect
     {
+        public override string Savepoint => "SAVE TRANSACTION ledger_op";
+
+        public override string RollbackToSavepoint => "ROLLBACK TRANSACTION ledger_op";
+
+        public override string? ReleaseSavepoint => null;
+
         public override string UpdateReturning(string table, string set, string where, string returned) =>
             $"UPDATE {table} SET {set} OUTPUT INSERTED.{returned} WHERE {where}";
 
@@ -110,10 +146,20 @@ internal sealed class LedgerSqlBuilder(PortalDbContext db, DbConnection connecti
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
 
     /// <summary>The quoted table of entity <typeparamref name="T"/>.</summary>
-    public string Table<T>() => _sql.DelimitIdentifier(Entity<T>().GetTableName()!, Entity<T>().GetSchema());
+    public string Table<T>() => Table(typeof(T));
+
+    /// <summary>The quoted table of entity type <paramref name="type"/>.</summary>
+    public string Table(Type type) => _sql.DelimitIdentifier(Entity(type).GetTableName()!, Entity(type).GetSchema());
 
     /// <summary>The quoted column of <typeparamref name="T"/>.<paramref name="property"/>.</summary>
-    public string Column<T>(string property) => _sql.DelimitIdentifier(Property<T>(property).GetColumnName(StoreObjectIdentifier.Table(Entity<T>().GetTableName()!, Entity<T>().GetSchema()))!);
+    public string Column<T>(string property) => Column(typeof(T), Property<T>(property));
+
+    /// <summary>The quoted column of <paramref name="property"/> of entity type <paramref name="type"/>.</summary>
+    public string Column(Type type, IProperty property) =>
+        _sql.DelimitIdentifier(property.GetColumnName(StoreObjectIdentifier.Table(Entity(type).GetTableName()!, Entity(type).GetSchema()))!);
+
+    /// <summary>Every mapped property of entity type <paramref name="type"/>.</summary>
+    public IProperty[] Properties(Type type) => Entity(type).GetProperties().ToArray();
 
     /// <summary>The model property <typeparamref name="T"/>.<paramref name="name"/>.</summary>
     public IProperty Property<T>(string name) =>
@@ -153,6 +199,8 @@ internal sealed class LedgerSqlBuilder(PortalDbContext db, DbConnection connecti
         return (Prepare(sql, properties), getters);
     }
 
-    private IEntityType Entity<T>() =>
-        db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model");
+    private IEntityType Entity<T>() => Entity(typeof(T));
+
+    private IEntityType Entity(Type type) =>
+        db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model");
 }

@@ -416,7 +416,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.HasIndex("UserId", "CreatedAt");
 
@@ -470,10 +471,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ChargeId");
-
                     b.HasIndex("RefundOfEntryId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"RefundOfEntryId\" IS NOT NULL");
 
                     b.HasIndex("UserId", "CreatedAt");
 

@@ -418,7 +418,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.HasIndex("UserId", "CreatedAt");
 
@@ -472,11 +473,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ChargeId");
-
                     b.HasIndex("RefundOfEntryId")
                         .IsUnique()
-                        .HasFilter("[RefundOfEntryId] IS NOT NULL");
+                        .HasFilter("\"RefundOfEntryId\" IS NOT NULL");
 
                     b.HasIndex("UserId", "CreatedAt");
 

@@ -405,7 +405,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasFilter("\"Status\" = 'Pending'");
 
                     b.HasIndex("UserId", "CreatedAt");
 
@@ -459,10 +460,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ChargeId");
-
                     b.HasIndex("RefundOfEntryId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"RefundOfEntryId\" IS NOT NULL");
 
                     b.HasIndex("UserId", "CreatedAt");
 
