@@ -34,7 +34,7 @@ run_tests() { # project, trx name, [VAR=value...], [-- extra dotnet test argumen
 }
 run_tests Portal.Tests/Portal.Tests.csproj unit-and-integration
 
-# PostgreSQL leg (issue 4 item 4): the whole unit and integration suite again, each test factory on its own fresh
+# PostgreSQL leg: the whole unit and integration suite again, each test factory on its own fresh
 # database of a throwaway PostgreSQL server (Hangfire.PostgreSql storage). Not being able to start it is a failure.
 echo "== postgresql: starting a throwaway server"
 if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_PG:-}" ]; then
@@ -44,7 +44,7 @@ if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_P
   if [ ! -f "$results/postgresql.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
-  # The SIGKILL-under-load test (issue 4 item 3) against PostgreSQL too.
+  # The SIGKILL-under-load test against PostgreSQL too.
   run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \
     PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests"
 else
