@@ -103,7 +103,7 @@ for provider in $providers; do
     *) echo "unknown provider $provider" >&2; exit 2 ;;
   esac
   echo "== $provider: seeding $accounts accounts" >&2
-  portal admin load-test seed --accounts "$accounts" --out "$work/accounts.tsv" >&2 2>>"$work/seed.log"
+  portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >&2 2>>"$work/seed.log"
   billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
   portal --urls "$base" >"$work/server-$provider.log" 2>&1 &
   server_pid=$!
