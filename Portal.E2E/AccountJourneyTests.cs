@@ -50,8 +50,8 @@ public sealed class AccountJourneyTests(BrowserFixture browser) : IClassFixture<
 
         using var api = new HttpClient { BaseAddress = new Uri(_server.BaseUrl) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        // The target lives on "localhost" (WireMock) while Portal is 127.0.0.1: not Portal's own host, not an IP literal.
-        var longUrl = $"http://localhost:{new Uri(_target.Url!).Port}/landing";
+        // The target is a local WireMock stub under a public-looking name that the browser maps to 127.0.0.1.
+        var longUrl = $"http://{BrowserFixture.TargetHost}:{new Uri(_target.Url!).Port}/landing";
         var response = await api.PostAsJsonAsync("/generate-shortlink", new { longUrl });
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(200, (int)response.StatusCode);

@@ -13,6 +13,7 @@ using Portal.Infrastructure.Api;
 using Portal.Infrastructure.BackgroundJobs;
 using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Health;
+using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.RateLimiting;
@@ -39,7 +40,7 @@ builder.Services.AddCaching(builder.Configuration);
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton<PublicUrls>();
 var provider = builder.Services.AddPersistence(builder.Configuration, builder.Environment);
-builder.Services.AddDataProtection().SetApplicationName("Portal").PersistKeysToDbContext<PortalDbContext>();
+builder.Services.AddKeyRing(builder.Configuration, builder.Environment, provider);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddAuthorizationBuilder().AddPolicy(AuthorizationPolicies.Admin, p => p.RequireRole(Roles.Admin).AddRequirements(new AdminTwoFactorRequirement()));
 builder.Services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, AdminTwoFactorHandler>();
@@ -54,6 +55,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealth();
 builder.Services.AddIdempotency(builder.Configuration);
 builder.Services.AddApiRateLimiting(builder.Configuration);
+builder.Services.AddEdgeSecurity(builder.Configuration);
 
 var app = builder.Build();
 
@@ -61,6 +63,7 @@ await app.Services.InitializeDatabaseAsync(createBootstrapAdmin: !isAdminCli);
 if (isAdminCli) return await AdminCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 app.Services.RegisterRecurringJobs();
 
+app.UseEdgeSecurity(app.Environment);
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseRequestId();
 app.UseBadRequestEnvelope();
@@ -85,7 +88,8 @@ app.MapMiniProgramCodesEndpoints();
 app.MapWxMiniEndpoints();
 app.MapPortalUiEndpoints();
 app.MapJobsDashboard();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The edge's own Content-Security-Policy already says frame-ancestors 'none' (EdgeSecurity); Blazor would add a second.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAdditionalIdentityEndpoints();
 
 app.Run();

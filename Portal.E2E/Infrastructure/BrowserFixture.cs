@@ -37,9 +37,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // Short-link targets must be public names; this one reaches the local stub standing in for a web site.
+                $"--host-resolver-rules=MAP {TargetHost} 127.0.0.1"],
         });
     }
+
+    /// <summary>A host name the browser resolves to 127.0.0.1, for short-link targets served by a local stub.</summary>
+    public const string TargetHost = "landing.e2e.test";
 
     public async Task DisposeAsync()
     {

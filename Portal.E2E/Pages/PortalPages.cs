@@ -11,7 +11,10 @@ public sealed class PortalPages(IPage page, string baseUrl)
     /// <summary>Switches the UI language to English for this browser context.</summary>
     public Task UseEnglishAsync() => page.GotoAsync($"{baseUrl}/culture/set?culture=en&redirectUri=/");
 
-    /// <summary>Registers (the template's static Identity page); no e-mail server, so the user is signed in.</summary>
+    /// <summary>
+    /// Registers (the static Identity page), lands on the confirmation page that every registration gets, and — with no
+    /// e-mail server, so no confirmation needed — signs in.
+    /// </summary>
     public async Task RegisterAsync(string email, string password)
     {
         await page.GotoAsync($"{baseUrl}/Account/Register");
@@ -19,7 +22,8 @@ public sealed class PortalPages(IPage page, string baseUrl)
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await page.GetByLabel("Confirm Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Register"));
+        await page.WaitForURLAsync(url => url.Contains("/Account/RegisterConfirmation"));
+        await LogInAsync(email, password);
     }
 
     /// <summary>Signs in through the Identity login page, answering the two-factor step when a TOTP key is given.</summary>

@@ -103,6 +103,11 @@ public class PortalFactory : WebApplicationFactory<Program>
         // Concurrency tests fire dozens of requests from one token; the limiter has its own tests.
         builder.UseSetting("RateLimiting:PermitsPerSecond", "10000");
         builder.UseSetting("RateLimiting:Burst", "10000");
+        builder.UseSetting("RateLimiting:UserPermitsPerSecond", "10000");
+        builder.UseSetting("RateLimiting:UserBurst", "10000");
+        builder.UseSetting("RateLimiting:AccountFormsPerMinute", "10000");
+        builder.UseSetting("RateLimiting:PublicPermitsPerSecond", "10000");
+        builder.UseSetting("RateLimiting:PublicBurst", "10000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -216,7 +221,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (!_deleteOnDispose) return;
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".keyring.pfx" })
         {
             try { File.Delete(_database + suffix); } catch (IOException) { }
         }

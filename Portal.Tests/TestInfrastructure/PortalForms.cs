@@ -24,6 +24,16 @@ public static partial class PortalForms
         return await client.PostAsync(path, new FormUrlEncodedContent(body));
     }
 
+    /// <summary>GETs <paramref name="page"/> for an antiforgery token, then POSTs <paramref name="fields"/> to the endpoint <paramref name="action"/>.</summary>
+    public static async Task<HttpResponseMessage> PostToEndpointAsync(this HttpClient client, string page, string action, IDictionary<string, string> fields)
+    {
+        var html = await client.GetStringAsync(page);
+        var token = AntiforgeryField().Match(html);
+        Assert.True(token.Success, $"no antiforgery token on {page}");
+        var body = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(token.Groups[1].Value) };
+        return await client.PostAsync(action, new FormUrlEncodedContent(body));
+    }
+
     /// <summary>Signs in through <c>/Account/Login</c>; returns the response (302 on success).</summary>
     public static Task<HttpResponseMessage> LogInAsync(this HttpClient client, string email, string password) =>
         client.PostFormAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });

@@ -72,6 +72,46 @@ public sealed class AdminCliTests(PortalFactory factory) : IClassFixture<PortalF
         Assert.Contains("no user", unknown.Stderr);
     }
 
+    [Fact]
+    public async Task TokensRevoke_ByPrefixOrId_TokenRefusedAtOnce_UnknownFails()
+    {
+        var user = await factory.CreateUserAsync(100);
+        var secret = await factory.IssueTokenAsync(user, "cli-revoke");
+        var client = factory.ApiClient(secret);
+        Assert.Equal(200, (await client.PostAsync("/generate-shortlink", new { longUrl = "https://example.com/before" })).Status);
+
+        var revoked = await RunAsync("tokens", "revoke", "--token", secret[..Portal.Features.ApiTokens.ApiTokenFormat.DisplayPrefixLength]);
+
+        Assert.True(revoked.ExitCode == 0, revoked.Stderr);
+        Assert.Equal(401, (await client.PostAsync("/generate-shortlink", new { longUrl = "https://example.com/after" })).Status);
+        var again = await RunAsync("tokens", "revoke", "--token", secret[..Portal.Features.ApiTokens.ApiTokenFormat.DisplayPrefixLength]);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("no live token", again.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--count", "abc", "1 to 1000")]
+    [InlineData("--count", "0", "1 to 1000")]
+    [InlineData("--count", "1001", "1 to 1000")]
+    public async Task CodesCreate_InvalidCount_NonZeroExitNamingTheLimit(string option, string value, string limit)
+    {
+        var result = await RunAsync("codes", "create", "--amount", "1.00", option, value);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(limit, result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("codes", "create", "--amount", "99999999.00", "--count", "1")]
+    [InlineData("balance", "adjust", "--email", "nobody@example.com", "--amount", "99999999.00", "--reason", "x")]
+    public async Task AmountOutOfRange_NonZeroExitNamingTheLimit(params string[] args)
+    {
+        var result = await RunAsync(args);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("10000000.00", result.Stderr);
+    }
+
     private async Task<bool> IsSuspendedAsync(string userId)
     {
         await using var scope = factory.Scope();

@@ -18,16 +18,8 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
+        // Only this site's pages: anything else (another site, a script, a malformed URL) goes home, never an error.
+        navigationManager.NavigateTo(ReturnUrls.Local(uri, navigationManager.BaseUri));
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

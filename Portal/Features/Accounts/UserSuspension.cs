@@ -29,19 +29,3 @@ public sealed class UserSuspension(UserManager<ApplicationUser> users, TimeProvi
         return true;
     }
 }
-
-/// <summary>
-/// Identity's sign-in manager with one more rule: a suspended user (<see cref="ApplicationUser.SuspendedAt"/>) may
-/// not sign in by any method. Identity reports that as <see cref="SignInResult.NotAllowed"/> before the password is
-/// checked.
-/// </summary>
-public sealed class PortalSignInManager(
-    UserManager<ApplicationUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<ApplicationUser> claimsFactory,
-    IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<ApplicationUser>> logger, Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<ApplicationUser> confirmation)
-    : SignInManager<ApplicationUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
-{
-    /// <inheritdoc />
-    public override async Task<bool> CanSignInAsync(ApplicationUser user) =>
-        user.SuspendedAt is null && await base.CanSignInAsync(user);
-}

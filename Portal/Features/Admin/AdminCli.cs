@@ -59,7 +59,8 @@ public static class AdminCli
         var adjust = new Command("adjust", "Credit or debit a user's balance") { email, amount, reason };
         adjust.SetAction((r, ct) => Run(services, stderr, async sp =>
         {
-            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen == 0) return Fail(stderr, "amount must be a non-zero number with at most two decimals");
+            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen == 0 || Math.Abs(fen) > Money.MaxAmountFen)
+                return Fail(stderr, $"--amount must be a non-zero amount with at most two decimals, between -{Money.Format(Money.MaxAmountFen)} and {Money.Format(Money.MaxAmountFen)}");
             if (string.IsNullOrWhiteSpace(r.GetValue(reason))) return Fail(stderr, "reason is required");
             var user = await FindUserAsync(sp, r.GetValue(email)!);
             if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
@@ -91,12 +92,33 @@ public static class AdminCli
             return 0;
         }));
 
-        var count = new Option<int>("--count") { Description = "How many codes (1–1000)", Required = true };
+        var which = new Option<string>("--token") { Description = "The token's id, or its start as lists show it (e.g. wxp_7Hq2xY)", Required = true };
+        var revoke = new Command("revoke", "Revoke an API token of any user") { which };
+        revoke.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var tokens = sp.GetRequiredService<ApiTokenService>();
+            var found = await tokens.FindAsync(r.GetValue(which)!, ct);
+            if (found.Count == 0) return Fail(stderr, $"no live token matches '{r.GetValue(which)}'");
+            if (found.Count > 1) return Fail(stderr, $"{found.Count} live tokens start with '{r.GetValue(which)}': give the id ({string.Join(", ", found.Select(t => t.Id))})");
+            if (!await tokens.RevokeAnyAsync(found[0].Id, ct)) return Fail(stderr, "the token could not be revoked");
+            stdout.WriteLine($"revoked {found[0].Display} ({found[0].Id}, '{found[0].Name}')");
+            return 0;
+        }));
+
+        var count = new Option<int>("--count")
+        {
+            Description = $"How many codes (1–{RedemptionCodeService.MaxBatchCount})", Required = true,
+            CustomParser = a => int.TryParse(a.Tokens.Count == 1 ? a.Tokens[0].Value : null, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                && n is >= 1 and <= RedemptionCodeService.MaxBatchCount
+                    ? n
+                    : Invalid<int>(a, $"--count must be a whole number from 1 to {RedemptionCodeService.MaxBatchCount}"),
+        };
         var expires = new Option<string?>("--expires") { Description = "Expiry date (UTC), e.g. 2027-01-01" };
         var codesCreate = new Command("create", "Create redemption codes (printed one per line)") { amount, count, expires };
         codesCreate.SetAction((r, ct) => Run(services, stderr, async sp =>
         {
-            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen <= 0) return Fail(stderr, "amount must be positive with at most two decimals");
+            if (!Money.TryParse(r.GetValue(amount), out var fen) || fen <= 0 || fen > Money.MaxAmountFen)
+                return Fail(stderr, $"--amount must be positive with at most two decimals, at most {Money.Format(Money.MaxAmountFen)}");
             DateTimeOffset? expiry = null;
             if (r.GetValue(expires) is { } text)
             {
@@ -171,12 +193,15 @@ public static class AdminCli
         root.Subcommands.Add(new Command("users", "Users") { usersCreate, usersSuspend, usersUnsuspend });
         root.Subcommands.Add(new Command("billing", "Billing") { reconcile, verify });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
-        root.Subcommands.Add(new Command("tokens", "API tokens") { issue });
+        root.Subcommands.Add(new Command("tokens", "API tokens") { issue, revoke });
         root.Subcommands.Add(new Command("codes", "Redemption codes") { codesCreate });
         root.Subcommands.Add(new Command("apps", "Mini-programs") { appsRegister });
         root.Subcommands.Add(new Command("load-test", "Benchmark fixtures") { seed });
 
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        // A mistyped command gets its error on standard error, not the whole help text on standard output.
+        if (parsed.Action is System.CommandLine.Invocation.ParseErrorAction parseError) parseError.ShowHelp = false;
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
     /// <summary>Runs one command body in its own scope, turning an exception into a message on standard error.</summary>
@@ -198,6 +223,12 @@ public static class AdminCli
     {
         stderr.WriteLine("error: " + message);
         return 1;
+    }
+
+    private static T Invalid<T>(System.CommandLine.Parsing.ArgumentResult argument, string message)
+    {
+        argument.AddError(message);
+        return default!;
     }
 
     /// <summary>Finds a user by e-mail.</summary>

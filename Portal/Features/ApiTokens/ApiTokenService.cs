@@ -42,14 +42,17 @@ public sealed class ApiTokenService
     private readonly TimedCache<Guid, TokenFacts> _byId;
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastRecordedUse = new();
 
+    private readonly IOptions<ApiTokenOptions> _options;
+
     /// <summary>What verification needs to know about a token (no secret).</summary>
     private sealed record TokenFacts(Guid Id, string UserId, string Hash, DateTimeOffset? ExpiresAt, bool Revoked, bool OwnerSuspended,
         string? AllowedIps, long? DailySpendCapFen);
 
     /// <summary>Creates the service and subscribes its cache to revocations and suspensions.</summary>
     public ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<CachingOptions> caching,
-        CoalescedCounters counters, ChangeFeed changes)
+        CoalescedCounters counters, ChangeFeed changes, IOptions<ApiTokenOptions> options)
     {
+        _options = options;
         this.dbFactory = dbFactory;
         this.time = time;
         this.counters = counters;
@@ -85,6 +88,7 @@ public sealed class ApiTokenService
     /// <param name="dailySpendCapFen">Optional cap on spend per UTC day, in fen (≥ 0).</param>
     /// <param name="allowedIps">Optional IP allow-list (see <see cref="ApiTokenIpAllowList"/>).</param>
     /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
+    /// <exception cref="TooManyTokensException">The user already has <see cref="ApiTokenOptions.MaxLivePerUser"/> live tokens.</exception>
     public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default,
         long? dailySpendCapFen = null, string? allowedIps = null)
     {
@@ -95,6 +99,12 @@ public sealed class ApiTokenService
         if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
         var now = time.GetUtcNow();
         if (expiresAt is { } e && e <= now) throw new ArgumentException("expiry must be in the future", nameof(expiresAt));
+
+        await using (var count = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var live = await count.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), ct);
+            if (live >= _options.Value.MaxLivePerUser) throw new TooManyTokensException(_options.Value.MaxLivePerUser);
+        }
 
         var secret = ApiTokenFormat.Generate();
         var token = new ApiToken
@@ -116,6 +126,29 @@ public sealed class ApiTokenService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.Id).ToListAsync(ct);
         return rows.Select(ToSummary).ToList();
+    }
+
+    /// <summary>
+    /// Admin: finds live tokens by id (a GUID) or by the start of the token as lists show it (e.g. <c>wxp_7Hq2xY</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<ApiTokenSummary>> FindAsync(string idOrPrefix, CancellationToken ct = default)
+    {
+        idOrPrefix = idOrPrefix.Trim();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.ApiTokens.AsNoTracking().Where(t => t.RevokedAt == null);
+        var prefix = idOrPrefix.Length >= ApiTokenFormat.DisplayPrefixLength ? idOrPrefix[..ApiTokenFormat.DisplayPrefixLength] : null;
+        q = Guid.TryParse(idOrPrefix, out var id) ? q.Where(t => t.Id == id)
+            : prefix is not null ? q.Where(t => t.Prefix == prefix)
+            : q.Where(_ => false);
+        return (await q.Take(20).ToListAsync(ct)).Select(ToSummary).ToList();
+    }
+
+    /// <summary>Admin: revokes token <paramref name="tokenId"/> of any user. Returns false when there is no such token.</summary>
+    public async Task<bool> RevokeAnyAsync(Guid tokenId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var userId = await db.ApiTokens.Where(t => t.Id == tokenId).Select(t => t.UserId).SingleOrDefaultAsync(ct);
+        return userId is not null && await RevokeAsync(userId, tokenId, ct);
     }
 
     /// <summary>Revokes one of the owner's tokens. Returns false when the owner has no such token.</summary>
@@ -182,4 +215,23 @@ public sealed class ApiTokenService
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
         new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt, t.DailySpendCapFen, t.AllowedIps);
+}
+
+/// <summary>Configuration section <c>ApiTokens</c>.</summary>
+public sealed class ApiTokenOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "ApiTokens";
+
+    /// <summary>Most live (not revoked, not expired) tokens one user may hold. Default 50.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int MaxLivePerUser { get; set; } = 50;
+}
+
+/// <summary>A user asked for a token beyond <see cref="ApiTokenOptions.MaxLivePerUser"/>.</summary>
+/// <param name="limit">The limit.</param>
+public sealed class TooManyTokensException(int limit) : InvalidOperationException($"at most {limit} live tokens per user: revoke one first")
+{
+    /// <summary>The limit.</summary>
+    public int Limit { get; } = limit;
 }

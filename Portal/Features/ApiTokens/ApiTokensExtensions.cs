@@ -8,6 +8,7 @@ public static class ApiTokensExtensions
     /// <summary>Adds the service, scheme and policy.</summary>
     public static IServiceCollection AddApiTokens(this IServiceCollection services)
     {
+        services.AddOptions<ApiTokenOptions>().BindConfiguration(ApiTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiTokenService>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiTokenAuthenticationHandler.PolicyName, p =>

@@ -57,6 +57,10 @@ public sealed partial class ApiTokensPage
         {
             Snackbar.Add(L["Check the name and the expiry date (it must be in the future)."], Severity.Error);
         }
+        catch (TooManyTokensException ex)
+        {
+            Snackbar.Add(L["You already have {0} live tokens: revoke one you no longer use first.", ex.Limit], Severity.Error);
+        }
         finally
         {
             busy = false;

@@ -103,7 +103,9 @@ public static class LinksEndpoints
         {
             null => PublicPage.Html(404, "短链不存在", "这个短链不存在或已被删除。", "The short link does not exist or was removed."),
             { Disabled: true } => PublicPage.Html(410, "短链已停用", "这个短链已被管理员停用，无法继续访问。", "This short link was disabled by the operator."),
-            _ => TypedResults.Redirect(visit.Target!),
+            // A Location header is ASCII only; a target that cannot be written as one is shown, never a 500.
+            _ when ShortLinkTarget.AsLocation(visit.Target!) is { } location => TypedResults.Redirect(location),
+            _ => PublicPage.Html(410, "短链目标无效", "这个短链的目标地址无法打开。", "The target of this short link is not a valid address."),
         };
     }
 

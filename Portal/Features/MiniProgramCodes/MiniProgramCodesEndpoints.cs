@@ -80,7 +80,7 @@ public static class MiniProgramCodesEndpoints
             .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
             .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
 
-        app.MapGet("/codes/{publicId}", ServeImage).WithName("ServeCodeImage").WithTags("Public codes")
+        app.MapMethods("/codes/{publicId}", [HttpMethods.Get, HttpMethods.Head], ServeImage).WithName("ServeCodeImage").WithTags("Public codes")
             .WithSummary("已生成的小程序码图片（公开、不可猜测的地址，长期缓存）").AllowAnonymous()
             .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg").Produces(304).Produces(404);
         return app;
@@ -179,8 +179,10 @@ public static class MiniProgramCodesEndpoints
     /// </summary>
     internal static async Task<IResult> ServeImage(string publicId, HttpContext http, MiniProgramCodeStore store, TimeProvider time)
     {
+        var head = HttpMethods.IsHead(http.Request.Method);
         var image = await store.FindPublicAsync(publicId, http.RequestAborted);
-        if (image is null) return PublicPage.Html(404, "小程序码不存在", "这个小程序码不存在或已过期。", "The code does not exist or has expired.");
+        if (image is null)
+            return head ? TypedResults.NotFound() : PublicPage.Html(404, "小程序码不存在", "这个小程序码不存在或已过期。", "The code does not exist or has expired.");
 
         var maxAge = (long)Math.Clamp((image.ExpiresAt - time.GetUtcNow()).TotalSeconds, 0, 365 * 24 * 3600);
         var etag = $"\"{image.PublicId}\"";
@@ -189,6 +191,14 @@ public static class MiniProgramCodesEndpoints
         var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
         if (ifNoneMatch.Length > 0 && (ifNoneMatch.Trim() == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == etag)))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        if (head)
+        {
+            // What GET would send, without the bytes.
+            http.Response.ContentType = image.ContentType;
+            http.Response.ContentLength = image.Bytes.Length;
+            http.Response.Headers.LastModified = image.CreatedAt.ToString("R");
+            return TypedResults.Ok();
+        }
         return TypedResults.Bytes(image.Bytes, image.ContentType, lastModified: image.CreatedAt, entityTag: EntityTagHeaderValue.Parse(etag));
     }
 

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Portal.Features.WeChat;
 
 /// <summary>
-/// Keeps seed-003 secrets out of every log line (issue 3 §4). ASP.NET Core's request logging writes the full URL,
+/// Keeps seed-003 secrets out of every log line. ASP.NET Core's request logging writes the full URL,
 /// and seed 003 carries the AppSecret as a path segment (<c>/wx/mini/v1/{appId}/{secret}/…</c>) and session tokens,
 /// session keys and encrypted data in the query. This wraps the logger factory so every message, structured value
 /// and scope mentioning <c>/wx/mini/v1/</c> has that segment and the query replaced by <c>***</c>, whichever
 /// providers are registered. It also masks Data Protection master keys: the key ring's EF Core repository logs every
-/// key's XML — <c>&lt;masterKey&gt;</c> included, unencrypted — at Debug ("Reading data with key …, value …"), and that key
-/// decrypts every stored AppSecret and session_key (issue 4 item 10).
+/// key's XML at Debug ("Reading data with key …, value …"): the <c>&lt;masterKey&gt;</c> (keys written before the key ring was
+/// encrypted) or its <c>&lt;encryptedSecret&gt;</c> form, and that key decrypts every stored AppSecret and session_key.
 /// </summary>
 public static partial class SecretPathRedaction
 {
@@ -22,6 +22,8 @@ public static partial class SecretPathRedaction
     private const string Marker = "wx/mini/v1/";
 
     private const string KeyMarker = "<masterKey";
+
+    private const string EncryptedKeyMarker = "<encryptedSecret";
 
     /// <summary>Replaces the <c>ILoggerFactory</c> with the redacting one.</summary>
     public static IServiceCollection AddSecretPathRedaction(this IServiceCollection services)
@@ -37,16 +39,18 @@ public static partial class SecretPathRedaction
     /// </summary>
     public static string Redact(string text)
     {
-        if (text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase)) text = MasterKey().Replace(text, "<masterKey>" + Mask + "</masterKey>");
+        if (text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase) || text.Contains(EncryptedKeyMarker, StringComparison.OrdinalIgnoreCase))
+            text = MasterKey().Replace(text, "<$1>" + Mask + "</$1>");
         if (!text.Contains(Marker, StringComparison.OrdinalIgnoreCase)) return text;
         text = SecretSegment().Replace(text, "$1" + Mask);
         return QueryString().Replace(text, "$1?" + Mask);
     }
 
     internal static bool Mentions(string? text) =>
-        text is not null && (text.Contains(Marker, StringComparison.OrdinalIgnoreCase) || text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase));
+        text is not null && (text.Contains(Marker, StringComparison.OrdinalIgnoreCase) || text.Contains(KeyMarker, StringComparison.OrdinalIgnoreCase)
+            || text.Contains(EncryptedKeyMarker, StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"<masterKey\b.*?(</masterKey>|$)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex(@"<(masterKey|encryptedSecret)\b.*?(</\1>|$)", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MasterKey();
 
     [GeneratedRegex(@"(wx/mini/v1/[^/?#\s""']+/)[^/?#\s""']+(?=/)", RegexOptions.IgnoreCase)]

@@ -31,13 +31,47 @@ public static class ApiJson
         try
         {
             using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                ? (doc.RootElement.Clone(), null)
-                : (default, "请求体必须是 JSON 对象");
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (default, "请求体必须是 JSON 对象");
+            if (Problem(doc.RootElement) is { } problem) return (default, problem);
+            return (doc.RootElement.Clone(), null);
         }
         catch (JsonException)
         {
-            return (default, "请求体不是合法的 JSON");
+            return (default, "请求体不是合法的 JSON（或不是合法的 UTF-8）");
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with a parsed body that JSON itself allows, or null: an escaped lone surrogate (<c>"\ud800"</c>),
+    /// which no string can hold, and a key given twice in one object — refused rather than "last one wins", so that no
+    /// two readers of one body can disagree about it.
+    /// </summary>
+    private static string? Problem(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return null;
+                case JsonValueKind.Object:
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (!names.Add(property.Name)) return $"请求体中的字段 {property.Name} 重复出现";
+                        if (Problem(property.Value) is { } inner) return inner;
+                    }
+                    return null;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().Select(Problem).FirstOrDefault(p => p is not null);
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return "请求体包含无效的 Unicode 字符（如孤立的代理项）";
         }
     }
 

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace Portal.Infrastructure.Http;
+
+/// <summary>Configuration section <c>ForwardedHeaders</c>: the reverse proxies whose <c>X-Forwarded-*</c> headers are believed.</summary>
+public sealed class ProxyOptions
+{
+    /// <summary>Section name.</summary>
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>Addresses of trusted proxies, e.g. <c>["10.0.0.5"]</c>. Loopback is always trusted.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of trusted proxies in CIDR form, e.g. <c>["10.0.0.0/24"]</c>.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+}
+
+/// <summary>
+/// The edge of every response: forwarded headers from trusted proxies only (so the client address that IP allow-lists
+/// and rate limits see, and the scheme that makes cookies <c>Secure</c>, are the real ones), HSTS over HTTPS, and the
+/// security headers — <c>X-Content-Type-Options: nosniff</c>, <c>Referrer-Policy</c>, <c>X-Frame-Options: DENY</c> and a
+/// Content-Security-Policy: the portal's (Blazor Server and MudBlazor run under it), and a stricter one for the public
+/// pages (<c>/s/</c>, <c>/m/</c>, <c>/codes/</c>) that may never be framed.
+/// </summary>
+public static class EdgeSecurity
+{
+    /// <summary>The portal's policy. Inline styles and scripts: MudBlazor sets styles inline, Blazor writes an import map.</summary>
+    public const string PortalPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>The public pages' policy: their own inline style and script only, data-URI images, never framed.</summary>
+    public const string PublicPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data: 'self'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// True for the public pages anyone may open without signing in: <c>/s/{code}</c>, <c>/m/{code}</c> and a code image
+    /// <c>/codes/{publicId}</c> (but not the portal's own <c>/codes/generate</c> or <c>/codes/history</c>).
+    /// </summary>
+    public static bool IsPublicPage(PathString path)
+    {
+        if (path.StartsWithSegments("/s", out var rest) || path.StartsWithSegments("/m", out rest)) return rest.HasValue && rest.Value!.Length > 1;
+        return path.StartsWithSegments("/codes", out rest) && rest.HasValue
+            && Portal.Features.MiniProgramCodes.MiniProgramCodeStore.IsPublicId(rest.Value!.TrimStart('/'));
+    }
+
+    /// <summary>Binds <see cref="ProxyOptions"/> into ASP.NET Core's forwarded-headers options.</summary>
+    /// <exception cref="InvalidOperationException">At start-up, for an address or network that does not parse.</exception>
+    public static IServiceCollection AddEdgeSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        var proxies = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            o.ForwardLimit = 1;
+            foreach (var proxy in proxies.KnownProxies)
+                o.KnownProxies.Add(IPAddress.TryParse(proxy, out var ip) ? ip : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address"));
+            foreach (var network in proxies.KnownNetworks)
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var n) ? n : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a CIDR network"));
+        });
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        return services;
+    }
+
+    /// <summary>Adds the middleware (first in the pipeline).</summary>
+    public static IApplicationBuilder UseEdgeSecurity(this IApplicationBuilder app, IHostEnvironment environment)
+    {
+        app.UseForwardedHeaders();
+        if (!environment.IsDevelopment()) app.UseHsts();
+        return app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            headers.XFrameOptions = "DENY";
+            var path = context.Request.Path;
+            if (IsPublicPage(path))
+                headers.ContentSecurityPolicy = PublicPagePolicy;
+            else if (!path.StartsWithSegments("/api-docs") && !path.StartsWithSegments("/admin/jobs") && !path.StartsWithSegments("/openapi"))
+                headers.ContentSecurityPolicy = PortalPolicy;
+            return next(context);
+        });
+    }
+}
