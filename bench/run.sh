@@ -42,7 +42,7 @@ results="$work/results.tsv"
 : >"$results"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
-server_pid=""; pg_dir=""
+server_pid=""; pg_dir=""; keyring=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [ -n "$pg_dir" ] && db/pg-throwaway.sh stop "$pg_dir" >/dev/null 2>&1
@@ -53,7 +53,7 @@ trap cleanup EXIT
 portal() { # runs the app with the provider's settings (exec: the caller's $! is the app itself)
   (cd "$(dirname "$app")" && exec env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
     Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
-    dotnet "$app" "$@")
+    DataProtection__CertificatePath="$keyring" dotnet "$app" "$@")
 }
 
 # One wrk run; prints the RESULT line's fields as "rps p50 p99 expected other errors".
@@ -94,16 +94,22 @@ link_body='{"longUrl":"https://example.com/landing?from=bench"}'
 failures=0
 for provider in $providers; do
   case "$provider" in
-    sqlite) db_provider=Sqlite; db_conn="Data Source=$work/sqlite/portal.db"; mkdir -p "$work/sqlite" ;;
+    sqlite) db_provider=Sqlite; db_conn="Data Source=$work/sqlite/portal.db"; mkdir -p "$work/sqlite"; keyring="" ;;
     postgresql)
       echo "== starting a throwaway PostgreSQL (fsync=on, synchronous_commit=on)" >&2
       eval "$(PG_THROWAWAY_DURABLE=1 db/pg-throwaway.sh start)"
       pg_dir=$PG_THROWAWAY_DIR
-      db_provider=PostgreSql; db_conn="${PORTAL_TEST_PG/Database=postgres/Database=portal_bench}" ;;
+      db_provider=PostgreSql; db_conn="${PORTAL_TEST_PG/Database=postgres/Database=portal_bench}"
+      # Production on PostgreSQL needs the key ring's certificate (docs/operations.md).
+      keyring="$work/keyring.pfx"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Portal bench key ring" -keyout "$work/kek.key" -out "$work/kek.crt" 2>/dev/null
+      openssl pkcs12 -export -inkey "$work/kek.key" -in "$work/kek.crt" -out "$keyring" -passout pass: ;;
     *) echo "unknown provider $provider" >&2; exit 2 ;;
   esac
   echo "== $provider: seeding $accounts accounts" >&2
-  portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >&2 2>>"$work/seed.log"
+  if ! portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >>"$work/seed.log" 2>&1; then
+    echo "seeding failed:" >&2; tail -20 "$work/seed.log" >&2; exit 1
+  fi
   billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
   portal --urls "$base" >"$work/server-$provider.log" 2>&1 &
   server_pid=$!
