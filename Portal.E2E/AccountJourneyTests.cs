@@ -11,7 +11,7 @@ using WireMock.Server;
 namespace Portal.E2E;
 
 /// <summary>
-/// Issue 2's journey in Debian's Chromium against the app on a real Kestrel port: register → an admin credits the user →
+/// The account journey in Debian's Chromium against the app on a real Kestrel port: register → an admin credits the user →
 /// the user issues a token in the UI → POST /generate-shortlink with it → the browser follows the short link to the target
 /// → the dashboard shows the new balance. Screenshot saved to TestResults/e2e-artifacts/.
 /// </summary>

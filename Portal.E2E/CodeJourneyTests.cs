@@ -8,7 +8,7 @@ using WireMock.Server;
 namespace Portal.E2E;
 
 /// <summary>
-/// Issue 3's journey against a WireMock stub of WeChat: register an app, generate a code in the form, see the image,
+/// The code journey against a WireMock stub of WeChat: register an app, generate a code in the form, see the image,
 /// balance down 0.10 and a ledger line. Screenshot saved to TestResults/e2e-artifacts/.
 /// </summary>
 public sealed class CodeJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 namespace Portal.E2E;
 
 /// <summary>
-/// Issue 4 item 3: the app as a separate process under concurrent billed load is killed with SIGKILL, restarted, the
+/// The app as a separate process under concurrent billed load is killed with SIGKILL, restarted, the
 /// client retries every unanswered request with its Idempotency-Key, reconciliation runs, and the database must hold:
 /// no negative balance, every balance equal to its ledger, no Pending charge, and exactly as many Succeeded charges as
 /// 200 responses the client saw. Counts go to the test output and to TestResults/e2e-artifacts/kill-load-{provider}.txt.

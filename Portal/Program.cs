@@ -28,10 +28,10 @@ if (isAdminCli)
     builder.Configuration["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
-// Serve _content/ and _framework/ assets when run from bin/ outside Development (TOOLCHAIN.md).
+// Serve _content/ and _framework/ assets when run from bin/ outside Development: otherwise static web assets are only mapped in Development.
 builder.WebHost.UseStaticWebAssets();
 // Request bodies: at most Kestrel:Limits:MaxRequestBodySize bytes on every route (default here 1 MiB instead of
-// Kestrel's 30 MB; API JSON bodies stop earlier, at ApiJson.MaxBodyBytes). Larger bodies get 413 (issue 4 item 8).
+// Kestrel's 30 MB; API JSON bodies stop earlier, at ApiJson.MaxBodyBytes). Larger bodies get 413.
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 

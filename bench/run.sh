@@ -50,10 +50,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-portal() { # runs the app with the provider's settings (exec: the caller's $! is the app itself)
+portal() { # runs the app with the provider's settings
   (cd "$(dirname "$app")" && exec env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
     Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
     DataProtection__CertificatePath="$keyring" dotnet "$app" "$@")
+}
+start_server() { # the server in the background; $server_pid is the app itself (a function would add a shell in between)
+  (cd "$(dirname "$app")" && exec env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
+    Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
+    DataProtection__CertificatePath="$keyring" dotnet "$app" --urls "$base") >"$work/server-$provider.log" 2>&1 &
+  server_pid=$!
 }
 
 # One wrk run; prints the RESULT line's fields as "rps p50 p99 expected other errors".
@@ -106,13 +112,13 @@ for provider in $providers; do
       openssl pkcs12 -export -inkey "$work/kek.key" -in "$work/kek.crt" -out "$keyring" -passout pass: ;;
     *) echo "unknown provider $provider" >&2; exit 2 ;;
   esac
+  if curl -sf "$base/healthz" >/dev/null 2>&1; then echo "something already answers on $base" >&2; exit 1; fi
   echo "== $provider: seeding $accounts accounts" >&2
   if ! portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >>"$work/seed.log" 2>&1; then
     echo "seeding failed:" >&2; tail -20 "$work/seed.log" >&2; exit 1
   fi
   billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
-  portal --urls "$base" >"$work/server-$provider.log" 2>&1 &
-  server_pid=$!
+  start_server
   for _ in $(seq 1 120); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.5; done
   curl -sf "$base/healthz" >/dev/null || { echo "Portal did not start; see $work/server-$provider.log" >&2; cat "$work/server-$provider.log" >&2; exit 1; }
 
@@ -126,6 +132,7 @@ for provider in $providers; do
   done
 
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+  if curl -sf "$base/healthz" >/dev/null 2>&1; then echo "Portal did not stop on SIGTERM" >&2; exit 1; fi
   audit=$(portal admin billing verify 2>>"$work/verify.log") && holds=yes || holds=no
   succeeded=$(sed -E 's/.* succeeded=([0-9]+).*/\1/' <<<"$audit"); visits=$(sed -E 's/.* shortLinkVisits=([0-9]+).*/\1/' <<<"$audit")
   echo "== $provider after a clean stop: $audit" >&2

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Portal.E2E.Infrastructure;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright (TOOLCHAIN.md: never download browsers here). One browser per test class.
+/// Debian's Chromium driven by Playwright (the machine cannot download browsers). One browser per test class.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {

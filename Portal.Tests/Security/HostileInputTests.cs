@@ -66,12 +66,12 @@ public sealed class HostileFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Issue 4 item 8: malformed input on every API route (seeds 000, 001, 002, 003) answers a 4xx in the route's own
+/// Malformed input on every API route (seeds 000, 001, 002, 003) answers a 4xx in the route's own
 /// envelope — never a 500 — without touching the balance or the ledger and without any call to WeChat.
 /// </summary>
 public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<HostileFixture>
 {
-    /// <summary>The error envelope of a seed family (CONTRACTS.md).</summary>
+    /// <summary>The error envelope of a seed family (docs/api.md).</summary>
     public enum Family { A, B, C }
 
     private sealed record Field(string Name, char Kind, bool Required);
@@ -362,7 +362,7 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
 
     private static string Trim(string text) => text.Length > 400 ? text[..400] + "…" : text;
 
-    /// <summary>Asserts the error is in <paramref name="family"/>'s envelope (CONTRACTS.md).</summary>
+    /// <summary>Asserts the error is in <paramref name="family"/>'s envelope (docs/api.md).</summary>
     internal static void AssertEnvelope(Family family, int status, HttpResponseMessage response, string text, long balanceFen)
     {
         Assert.True(response.Content.Headers.ContentType?.MediaType == "application/json", $"{status} not JSON: {response.Content.Headers.ContentType} {Trim(text)}");

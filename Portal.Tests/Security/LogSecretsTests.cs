@@ -72,7 +72,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
 }
 
 /// <summary>
-/// Issue 4 item 10: no AppSecret, WeChat access_token, session_key or API token ever appears in a log — not in a
+/// No AppSecret, WeChat access_token, session_key or API token ever appears in a log — not in a
 /// message, a structured value or a scope — across a full flow with every category (ASP.NET Core, HttpClient, EF Core)
 /// logging at Trace.
 /// </summary>

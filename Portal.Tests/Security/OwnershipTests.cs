@@ -91,7 +91,7 @@ public sealed record Owner(TestUser User, Guid TokenId, string Token, MiniProgra
     string ShortUrl, string MiniProgramLink, string CodePublicId, string SessionToken);
 
 /// <summary>
-/// Issue 4 item 7 (OWASP API1, BOLA): B can never read, use or change A's tokens, mini-programs, links, codes, sessions
+/// OWASP API1 (BOLA): B can never read, use or change A's tokens, mini-programs, links, codes, sessions
 /// or ledger — through any API route or any service a portal page calls. The API answers as if the object did not exist.
 /// </summary>
 public sealed class OwnershipTests(OwnersFixture fx) : IClassFixture<OwnersFixture>
@@ -248,7 +248,7 @@ public sealed class OwnershipTests(OwnersFixture fx) : IClassFixture<OwnersFixtu
     [Fact]
     public async Task CodeImage_PublicUrl_ServedToAnyoneByDesign()
     {
-        // By design (CONTRACTS.md "Public routes"): a generated code is a public image at an unguessable URL
+        // By design (docs/api.md "Public routes"): a generated code is a public image at an unguessable URL
         // (22 base62 characters ≈ 131 bits), so the owner can paste it anywhere. Possession of the URL is the access.
         var anonymous = fx.Factory.ApiClient(null);
         var asB = await B.Client.GetAsync("/codes/" + A.CodePublicId);

@@ -9,7 +9,7 @@ using Portal.Tests.TestInfrastructure;
 namespace Portal.Tests.Security;
 
 /// <summary>
-/// Issue 4 item 8, request size limits, over real Kestrel (TestServer enforces no limits): a body over the global
+/// Request size limits, over real Kestrel (TestServer enforces no limits): a body over the global
 /// limit and huge headers get a 4xx, never a 500, and nothing is billed.
 /// </summary>
 public sealed class RequestLimitsTests : IAsyncLifetime

@@ -5,7 +5,7 @@ using Portal.Features.ApiTokens;
 
 namespace Portal.Tests.TestInfrastructure;
 
-/// <summary>Assertions on the family A envelope (seeds 000 and 002, CONTRACTS.md) and raw API requests.</summary>
+/// <summary>Assertions on the family A envelope (seeds 000 and 002, docs/api.md) and raw API requests.</summary>
 public static class GatewayAssert
 {
     /// <summary>A response: status, parsed body and the raw message (headers).</summary>

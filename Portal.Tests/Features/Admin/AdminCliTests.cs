@@ -8,7 +8,7 @@ using static Portal.Tests.TestInfrastructure.GatewayAssert;
 
 namespace Portal.Tests.Features.Admin;
 
-/// <summary><c>Portal admin …</c> (issue 2 item 9) on the app's own services.</summary>
+/// <summary><c>Portal admin …</c> on the app's own services.</summary>
 [Trait("Category", TestCategories.Money)]
 public sealed class AdminCliTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {

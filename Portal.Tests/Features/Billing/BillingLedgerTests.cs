@@ -5,7 +5,7 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Features.Billing;
 
-/// <summary>The ledger and charge rules (DESIGN.md "Money and the ledger"; RELIABILITY.md I1–I5) on a real database.</summary>
+/// <summary>The ledger and charge rules (docs/money.md, invariants I1–I5) on a real database.</summary>
 [Trait("Category", TestCategories.Money)]
 public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassFixture<FakeClockPortalFactory>
 {
@@ -346,7 +346,7 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
         Assert.Equal("PTL-****-****-" + code[^4..], entry.Description);
         Assert.DoesNotContain(code, entry.Description);
         await using var db = await factory.DbAsync();
-        var row = await db.RedemptionCodes.AsNoTracking().SingleAsync(c => c.Code == code);
+        var row = await db.RedemptionCodes.AsNoTracking().SingleAsync(c => c.CodeHash == RedemptionCodes.Hash(code));
         Assert.Equal(RedemptionCodeStatus.Redeemed, row.Status);
         Assert.Equal(user.Id, row.RedeemedByUserId);
         Assert.Equal(row.Id, entry.RedemptionCodeId);
@@ -387,7 +387,7 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
         Assert.Equal(BalanceChangeError.CodeExpired, outcome.Error);
         Assert.Equal((0L, 0L, 0), await factory.MoneyOfAsync(user.Id));
         await using var db = await factory.DbAsync();
-        Assert.Equal(RedemptionCodeStatus.Available, (await db.RedemptionCodes.AsNoTracking().SingleAsync(c => c.Code == code)).Status);
+        Assert.Equal(RedemptionCodeStatus.Available, (await db.RedemptionCodes.AsNoTracking().SingleAsync(c => c.CodeHash == RedemptionCodes.Hash(code))).Status);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Portal.Tests.TestInfrastructure;
 namespace Portal.Tests.Features.Billing;
 
 /// <summary>
-/// RELIABILITY.md T3: a "crash" at each named fault point, then a restart (a new app over the same database) with the
+/// The crash policy of docs/money.md: a "crash" at each named fault point, then a restart (a new app over the same database) with the
 /// clock past the pending timeout, then two reconciler runs at once. Policy (README): every charge that was not marked
 /// Succeeded before the crash is refunded exactly once — including case (c), where the work had succeeded.
 /// </summary>

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Portal.Tests.Features.Billing;
 
-/// <summary>RELIABILITY.md T1: fund exactly M calls, fire N ≫ M concurrent billed requests through the real HTTP stack.</summary>
+/// <summary>The over-spend race (docs/money.md I1): fund exactly M calls, fire N ≫ M concurrent billed requests through the real HTTP stack.</summary>
 [Trait("Category", TestCategories.Money)]
 public sealed class OverSpendRaceTests(PortalFactory factory, ITestOutputHelper output) : IClassFixture<PortalFactory>
 {

@@ -6,7 +6,7 @@ using Portal.Tests.TestInfrastructure;
 namespace Portal.Tests.Features.Billing;
 
 /// <summary>
-/// The reconciler (RELIABILITY.md I6, T7): a Pending charge older than <c>Billing:PendingChargeTimeout</c> is refunded
+/// The reconciler (docs/money.md I6): a Pending charge older than <c>Billing:PendingChargeTimeout</c> is refunded
 /// exactly once even when two runs overlap; Succeeded and young Pending charges are untouched.
 /// </summary>
 [Trait("Category", TestCategories.Money)]

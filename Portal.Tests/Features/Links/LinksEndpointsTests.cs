@@ -356,7 +356,7 @@ public sealed partial class LinksEndpointsTests(PortalFactory factory) : IClassF
         await AssertMoneyAsync(user, 0, 2);
     }
 
-    // ---- Authentication (seed 002 "认证"; CONTRACTS.md: 401 {code,msg}) ----
+    // ---- Authentication (seed 002 "认证"; docs/api.md: 401 {code,msg}) ----
 
     public static TheoryData<string> BilledRoutes => new() { "/generate-shortlink", "/generate-miniprogram-link", "/decode-link" };
 

@@ -10,7 +10,7 @@ using WireMock.Server;
 namespace Portal.Tests.Features.MiniProgramCodes;
 
 /// <summary>
-/// One Portal over SQLite plus a WireMock stub of WeChat (WECHAT.md §2, §5) shared by a test class. Tests isolate
+/// One Portal over SQLite plus a WireMock stub of WeChat (docs/wechat.md §2, §5) shared by a test class. Tests isolate
 /// themselves with fresh users, apps and unique scenes/paths, and count upstream calls by those.
 /// </summary>
 public sealed class CodeApiFixture : IAsyncLifetime

@@ -5,7 +5,7 @@ using WireMock.RequestBuilders;
 
 namespace Portal.Tests.Features.WeChat;
 
-/// <summary>The mini-program registry (issue 3 §1).</summary>
+/// <summary>The mini-program registry.</summary>
 public sealed class MiniProgramAppServiceTests(WeChatFixture fx) : IClassFixture<WeChatFixture>
 {
     private MiniProgramAppService Apps => fx.Factory.Services.GetRequiredService<MiniProgramAppService>();

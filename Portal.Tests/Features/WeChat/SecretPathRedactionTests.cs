@@ -9,7 +9,7 @@ using WireMock.ResponseBuilders;
 
 namespace Portal.Tests.Features.WeChat;
 
-/// <summary>The <c>{secret}</c> path segment and seed-003 query values never reach a log line (issue 3 §4).</summary>
+/// <summary>The <c>{secret}</c> path segment and seed-003 query values never reach a log line.</summary>
 public sealed class SecretPathRedactionTests(WeChatFixture fx) : IClassFixture<WeChatFixture>
 {
     [Fact]

@@ -7,7 +7,7 @@ using WireMock.ResponseBuilders;
 
 namespace Portal.Tests.Features.WeChat;
 
-/// <summary>The hand-written client against the stub (WECHAT.md §2, §5, §9.2).</summary>
+/// <summary>The hand-written client against the stub (docs/wechat.md §2, §5).</summary>
 public sealed class WeChatApiClientTests(WeChatFixture fx) : IClassFixture<WeChatFixture>
 {
     private IWeChatApi Api => fx.Factory.Services.GetRequiredService<IWeChatApi>();

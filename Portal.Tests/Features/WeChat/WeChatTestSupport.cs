@@ -34,7 +34,7 @@ public sealed class WeChatFixture : IDisposable
     }
 }
 
-/// <summary>WeChat behaviours as WECHAT.md describes them, and test helpers.</summary>
+/// <summary>WeChat behaviours as docs/wechat.md describes them, and test helpers.</summary>
 public static class WeChatStub
 {
     public const string StableTokenPath = "/cgi-bin/stable_token";

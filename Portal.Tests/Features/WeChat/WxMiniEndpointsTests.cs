@@ -11,7 +11,7 @@ using WireMock.ResponseBuilders;
 
 namespace Portal.Tests.Features.WeChat;
 
-/// <summary>Seed 003 routes (CONTRACTS.md family C) end to end: HTTP, billing and the WeChat stub.</summary>
+/// <summary>Seed 003 routes (docs/api.md family C) end to end: HTTP, billing and the WeChat stub.</summary>
 public sealed class WxMiniEndpointsTests(WeChatFixture fx) : IClassFixture<WeChatFixture>
 {
     private const long Funding = 1000;

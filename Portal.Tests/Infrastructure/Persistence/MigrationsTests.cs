@@ -9,8 +9,8 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Tests.Infrastructure.Persistence;
 
 /// <summary>
-/// The three migration sets stay in lock-step with the model, and <c>db/*.sql</c> are what the migrations produce now
-/// (issue 2 item 3). No database server is needed: the model and script generators work offline.
+/// The three migration sets stay in lock-step with the model, and <c>db/*.sql</c> are what the migrations produce now.
+/// No database server is needed: the model and script generators work offline.
 /// </summary>
 public sealed class MigrationsTests
 {

@@ -5,7 +5,7 @@ using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Infrastructure.Persistence;
 
-/// <summary>SQLite runs in WAL mode with <c>synchronous=FULL</c> and a busy timeout (issue 2 item 3; RELIABILITY.md B.2).</summary>
+/// <summary>SQLite runs in WAL mode with <c>synchronous=FULL</c> and a busy timeout (a committed debit survives a power loss only with FULL).</summary>
 public sealed class SqlitePragmasTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
     [Fact]

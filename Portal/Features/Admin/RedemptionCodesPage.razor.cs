@@ -10,7 +10,8 @@ namespace Portal.Features.Admin;
 
 /// <summary>
 /// <c>/admin/codes</c>: creates batches of redemption codes (<see cref="RedemptionCodeService.CreateBatchAsync"/>), shows the
-/// new codes once with copy-all and CSV download, and lists batches with how many codes were redeemed.
+/// new codes once with copy-all and CSV download (they are stored only as hashes), and lists batches with how many codes
+/// were redeemed and a CSV of their state (codes masked).
 /// </summary>
 public sealed partial class RedemptionCodesPage
 {
@@ -28,7 +29,7 @@ public sealed partial class RedemptionCodesPage
     private DateTime? expiresOn;
     private IReadOnlyList<string>? createdCodes;
     private long createdAmountFen;
-    private Guid createdBatchId;
+    private string? createdCsv;
 
     private static string CsvUrl(Guid batchId) => $"admin/codes/{batchId}.csv";
 
@@ -54,7 +55,8 @@ public sealed partial class RedemptionCodesPage
             var (batch, codes) = await Codes.CreateBatchAsync(adminId, fen, count, UiFormat.EndOfDayUtc(expiresOn));
             createdCodes = codes.Select(c => c.Code).ToList();
             createdAmountFen = batch.AmountFen;
-            createdBatchId = batch.Id;
+            // Only hashes are stored: this download (built here, not served later) is the one chance to export the codes.
+            createdCsv = "data:text/csv;charset=utf-8," + Uri.EscapeDataString(RedemptionCodeService.CsvOfIssued(codes, batch.AmountFen, batch.ExpiresAt));
             Snackbar.Add(L["{0} codes created", codes.Count], Severity.Success);
             await table.ReloadServerData();
         }

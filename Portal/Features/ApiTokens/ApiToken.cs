@@ -2,7 +2,7 @@ namespace Portal.Features.ApiTokens;
 
 /// <summary>
 /// An API token. Only the SHA-256 hash of the secret is stored; the secret is shown once at creation
-/// (RELIABILITY.md D.2). The display prefix and the last four characters identify it in lists.
+/// (like GitHub's and Stripe's keys). The display prefix and the last four characters identify it in lists.
 /// </summary>
 public sealed class ApiToken
 {

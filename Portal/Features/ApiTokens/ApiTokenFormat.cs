@@ -6,7 +6,7 @@ using System.Text;
 namespace Portal.Features.ApiTokens;
 
 /// <summary>
-/// Token format, after GitHub's (RELIABILITY.md D.2): <c>wxp_</c> + 43 random base62 characters (≥ 256 bits) +
+/// Token format, after GitHub's: <c>wxp_</c> + 43 random base62 characters (≥ 256 bits) +
 /// 6 base62 characters of CRC32 over the prefix and random part. The checksum lets scanners recognise a leaked
 /// token and lets Portal reject a mistyped one before any database lookup. Total length 53.
 /// </summary>

@@ -229,23 +229,23 @@ public sealed class BillingLedger(
     /// guarded <c>UPDATE … WHERE Status = 'Available'</c>, so a code is redeemed at most once however many try at once.
     /// </summary>
     /// <param name="userId">Who redeems.</param>
-    /// <param name="code">The code as typed; case and surrounding spaces are ignored.</param>
+    /// <param name="code">The code as typed; case and surrounding spaces are ignored. Only its hash is looked up.</param>
     /// <param name="ct">Cancellation.</param>
     public async Task<BalanceChangeOutcome> RedeemAsync(string userId, string code, CancellationToken ct = default)
     {
-        var normalized = RedemptionCodes.Normalize(code);
+        var hash = RedemptionCodes.Hash(code);
         await EnsureAccountAsync(userId, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var claimed = await db.RedemptionCodes
-            .Where(c => c.Code == normalized && c.Status == RedemptionCodeStatus.Available && (c.ExpiresAt == null || c.ExpiresAt > now))
+            .Where(c => c.CodeHash == hash && c.Status == RedemptionCodeStatus.Available && (c.ExpiresAt == null || c.ExpiresAt > now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, RedemptionCodeStatus.Redeemed)
                 .SetProperty(c => c.RedeemedByUserId, userId)
                 .SetProperty(c => c.RedeemedAt, now), ct);
-        var row = await db.RedemptionCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Code == normalized, ct);
+        var row = await db.RedemptionCodes.AsNoTracking().SingleOrDefaultAsync(c => c.CodeHash == hash, ct);
         if (claimed != 1 || row is null)
         {
             await tx.RollbackAsync(ct);
@@ -261,7 +261,7 @@ public sealed class BillingLedger(
         db.LedgerEntries.Add(new LedgerEntry
         {
             Id = Guid.CreateVersion7(now), UserId = userId, AmountFen = row.AmountFen, Kind = LedgerEntryKind.Redeem,
-            BalanceAfterFen = balanceAfter, RedemptionCodeId = row.Id, Description = RedemptionCodes.Mask(row.Code), CreatedAt = now,
+            BalanceAfterFen = balanceAfter, RedemptionCodeId = row.Id, Description = RedemptionCodes.Mask(row.Hint), CreatedAt = now,
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

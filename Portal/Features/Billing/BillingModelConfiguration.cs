@@ -84,10 +84,12 @@ internal sealed class RedemptionCodeConfiguration : IEntityTypeConfiguration<Red
         b.ToTable("RedemptionCodes");
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedNever();
-        b.Property(x => x.Code).HasMaxLength(32);
+        b.Property(x => x.CodeHash).HasMaxLength(64);
+        b.Property(x => x.Hint).HasMaxLength(4);
+        b.Property(x => x.LegacyCode).HasColumnName("Code").HasMaxLength(32);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.RedeemedByUserId).HasMaxLength(450);
-        b.HasIndex(x => x.Code).IsUnique();
+        b.HasIndex(x => x.CodeHash).IsUnique().HasFilter("\"CodeHash\" IS NOT NULL");
         b.HasIndex(x => x.BatchId);
         b.HasOne<RedemptionCodeBatch>().WithMany().HasForeignKey(x => x.BatchId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -12,7 +12,7 @@ public enum ChargeStatus
 }
 
 /// <summary>
-/// The durable record of one billable call (DESIGN.md "Money and the ledger"). Created Pending together with its
+/// The durable record of one billable call (docs/money.md). Created Pending together with its
 /// debit entry in one transaction; settled by a guarded <c>UPDATE … WHERE Status = 'Pending'</c>.
 /// </summary>
 public sealed class Charge

@@ -62,7 +62,7 @@ public sealed record BilledResult<T>(BilledStatus Status, T? Value, long Balance
 }
 
 /// <summary>
-/// Runs one billable call through the charge flow of DESIGN.md (CONTRACTS.md order: authenticate, validate, debit, work, settle): debit (402 when short) → work → settle on success,
+/// Runs one billable call through the charge flow of docs/money.md (docs/api.md order: authenticate, validate, debit, work, settle): debit (402 when short) → work → settle on success,
 /// refund on failure. A refund that fails is queued as a Hangfire job and, failing that, left Pending for the
 /// reconciler (<c>billing:reconcile-pending-charges</c>), so the user never loses the fen.
 /// </summary>

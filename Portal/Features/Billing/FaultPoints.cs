@@ -1,7 +1,7 @@
 namespace Portal.Features.Billing;
 
 /// <summary>
-/// Named places in the charge flow where tests can simulate a crash (RELIABILITY.md T3). In production the injector
+/// Named places in the charge flow where tests can simulate a crash (docs/money.md, "Crash policy"). In production the injector
 /// is <see cref="NoFaults"/> and every call is a no-op.
 /// </summary>
 public static class FaultPoints

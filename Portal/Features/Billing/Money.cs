@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Portal.Features.Billing;
 
-/// <summary>Conversions between integer fen and the wire/display form (CONTRACTS.md: <c>"19.30"</c>).</summary>
+/// <summary>Conversions between integer fen and the wire/display form (docs/api.md: <c>"19.30"</c>).</summary>
 public static class Money
 {
     /// <summary>Largest single credit, debit or code amount accepted: 10,000,000.00 yuan in fen.</summary>

@@ -37,8 +37,20 @@ public sealed class RedemptionCode
     /// <summary>Time-ordered id (UUIDv7).</summary>
     public Guid Id { get; init; }
 
-    /// <summary>The secret code people type, e.g. <c>PTL-7KQ2-M9XA-3RDW</c> (unique).</summary>
-    public required string Code { get; init; }
+    /// <summary>
+    /// Lower-case hex SHA-256 of the code people type (e.g. <c>PTL-7KQ2-M9XA-3RDW</c>, see <see cref="RedemptionCodes.Hash"/>);
+    /// unique. The code itself is shown and exported once, when the batch is created, and never stored.
+    /// </summary>
+    public string? CodeHash { get; init; }
+
+    /// <summary>The code's last four characters, for support (<c>PTL-****-****-3RDW</c>).</summary>
+    public required string Hint { get; init; }
+
+    /// <summary>
+    /// The plaintext code of a row created before codes were stored hashed (column <c>Code</c>); start-up hashes such
+    /// rows and clears it (<see cref="RedemptionCodeService.HashLegacyCodesAsync"/>).
+    /// </summary>
+    public string? LegacyCode { get; init; }
 
     /// <summary>The batch it belongs to.</summary>
     public Guid BatchId { get; init; }

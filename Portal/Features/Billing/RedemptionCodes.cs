@@ -21,9 +21,18 @@ public static class RedemptionCodes
     /// <summary>Upper-cases and trims what a person typed so it matches the stored form.</summary>
     public static string Normalize(string? typed) => (typed ?? "").Trim().ToUpperInvariant();
 
-    /// <summary>A code with its middle hidden, safe for ledger descriptions: <c>PTL-****-****-3RDW</c>.</summary>
-    public static string Mask(string code) => code.Length <= 4 ? "****" : "PTL-****-****-" + code[^4..];
+    /// <summary>A code shown by its last four characters only, safe for ledger descriptions and exports: <c>PTL-****-****-3RDW</c>.</summary>
+    public static string Mask(string hint) => "PTL-****-****-" + (hint.Length <= 4 ? hint : hint[^4..]);
+
+    /// <summary>What is stored of a code: lower-case hex SHA-256 of its normalised form (64 characters).</summary>
+    public static string Hash(string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(code))));
 }
+
+/// <summary>A code as created: the plaintext exists only in this object, shown and exported once.</summary>
+/// <param name="Id">The stored row.</param>
+/// <param name="Code">The code people type, e.g. <c>PTL-7KQ2-M9XA-3RDW</c>.</param>
+public sealed record IssuedRedemptionCode(Guid Id, string Code);
 
 /// <summary>A batch as listed to admins, with how many of its codes were redeemed.</summary>
 public sealed record RedemptionBatchSummary(Guid Id, long AmountFen, int Count, int RedeemedCount, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, string CreatedBy);
@@ -35,9 +44,9 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
     public const int MaxBatchCount = 1000;
 
     /// <summary>Creates <paramref name="count"/> codes worth <paramref name="amountFen"/> each.</summary>
-    /// <returns>The batch and its codes, in creation order.</returns>
+    /// <returns>The batch and its codes in plaintext, in creation order — the only time they exist outside a hash.</returns>
     /// <exception cref="ArgumentOutOfRangeException">Amount ≤ 0 or too large, count outside 1–1000, or expiry in the past.</exception>
-    public async Task<(RedemptionCodeBatch Batch, IReadOnlyList<RedemptionCode> Codes)> CreateBatchAsync(
+    public async Task<(RedemptionCodeBatch Batch, IReadOnlyList<IssuedRedemptionCode> Codes)> CreateBatchAsync(
         string adminUserId, long amountFen, int count, DateTimeOffset? expiresAt, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
@@ -53,15 +62,15 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
         };
         var codes = new HashSet<string>();
         while (codes.Count < count) codes.Add(RedemptionCodes.Generate());
-        var rows = codes.Select(c => new RedemptionCode
-        {
-            Id = Guid.CreateVersion7(now), Code = c, BatchId = batch.Id, AmountFen = amountFen, ExpiresAt = batch.ExpiresAt,
-            Status = RedemptionCodeStatus.Available, CreatedAt = now,
-        }).ToList();
+        var issued = codes.Select(c => new IssuedRedemptionCode(Guid.CreateVersion7(now), c)).ToList();
         db.RedemptionCodeBatches.Add(batch);
-        db.RedemptionCodes.AddRange(rows);
+        db.RedemptionCodes.AddRange(issued.Select(c => new RedemptionCode
+        {
+            Id = c.Id, CodeHash = RedemptionCodes.Hash(c.Code), Hint = c.Code[^4..], BatchId = batch.Id, AmountFen = amountFen,
+            ExpiresAt = batch.ExpiresAt, Status = RedemptionCodeStatus.Available, CreatedAt = now,
+        }));
         await db.SaveChangesAsync(ct);
-        return (batch, rows);
+        return (batch, issued);
     }
 
     /// <summary>One page of batches, newest first, with redemption counts.</summary>
@@ -80,29 +89,50 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
         return (items, total);
     }
 
-    /// <summary>The codes of one batch, in creation order.</summary>
-    public async Task<IReadOnlyList<RedemptionCode>> ListCodesAsync(Guid batchId, CancellationToken ct = default)
+    /// <summary>
+    /// Hashes the codes of rows created before codes were stored hashed, and forgets their plaintext. Idempotent; run
+    /// at start-up.
+    /// </summary>
+    /// <returns>How many rows were converted.</returns>
+    public async Task<int> HashLegacyCodesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.RedemptionCodes.AsNoTracking().Where(c => c.BatchId == batchId).OrderBy(c => c.Id).ToListAsync(ct);
+        var legacy = await db.RedemptionCodes.Where(c => c.LegacyCode != null).Select(c => new { c.Id, c.LegacyCode }).ToListAsync(ct);
+        foreach (var row in legacy)
+        {
+            var hash = RedemptionCodes.Hash(row.LegacyCode!);
+            var hint = RedemptionCodes.Normalize(row.LegacyCode)[^Math.Min(4, row.LegacyCode!.Trim().Length)..];
+            await db.RedemptionCodes.Where(c => c.Id == row.Id && c.LegacyCode != null).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.CodeHash, hash).SetProperty(c => c.Hint, hint).SetProperty(c => c.LegacyCode, (string?)null), ct);
+        }
+        return legacy.Count;
     }
 
     /// <summary>
-    /// CSV (RFC 4180, UTF-8) of one batch: <c>code,amount,status,expires_at,redeemed_by,redeemed_at</c>; amounts in yuan with
-    /// two decimals, instants in ISO 8601 UTC.
+    /// CSV (RFC 4180, UTF-8) of one batch as it stands: <c>code,amount,status,expires_at,redeemed_by,redeemed_at</c>, the
+    /// code masked to its last four characters (the codes themselves were exported once, at creation:
+    /// <see cref="CsvOfIssued"/>); amounts in yuan with two decimals, instants in ISO 8601 UTC.
     /// </summary>
     public async Task<string> ExportCsvAsync(Guid batchId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.RedemptionCodes.AsNoTracking().Where(c => c.BatchId == batchId).OrderBy(c => c.Id)
-            .Select(c => new { c.Code, c.AmountFen, c.Status, c.ExpiresAt, RedeemedBy = db.Users.Where(u => u.Id == c.RedeemedByUserId).Select(u => u.Email).FirstOrDefault(), c.RedeemedAt })
+            .Select(c => new { c.Hint, c.AmountFen, c.Status, c.ExpiresAt, RedeemedBy = db.Users.Where(u => u.Id == c.RedeemedByUserId).Select(u => u.Email).FirstOrDefault(), c.RedeemedAt })
             .ToListAsync(ct);
         var sb = new StringBuilder("code,amount,status,expires_at,redeemed_by,redeemed_at\n");
         foreach (var r in rows)
         {
-            sb.Append(r.Code).Append(',').Append(Money.Format(r.AmountFen)).Append(',').Append(r.Status).Append(',')
+            sb.Append(RedemptionCodes.Mask(r.Hint)).Append(',').Append(Money.Format(r.AmountFen)).Append(',').Append(r.Status).Append(',')
               .Append(Iso(r.ExpiresAt)).Append(',').Append(Csv(r.RedeemedBy)).Append(',').Append(Iso(r.RedeemedAt)).Append('\n');
         }
+        return sb.ToString();
+    }
+
+    /// <summary>The CSV of a batch just created, with the codes in plaintext: <c>code,amount,expires_at</c>. Offered once.</summary>
+    public static string CsvOfIssued(IReadOnlyList<IssuedRedemptionCode> codes, long amountFen, DateTimeOffset? expiresAt)
+    {
+        var sb = new StringBuilder("code,amount,expires_at\n");
+        foreach (var c in codes) sb.Append(c.Code).Append(',').Append(Money.Format(amountFen)).Append(',').Append(Iso(expiresAt)).Append('\n');
         return sb.ToString();
     }
 

@@ -40,7 +40,7 @@ public static class LinksEndpoints
     public static IEndpointRouteBuilder MapLinksEndpoints(this IEndpointRouteBuilder app)
     {
         // Accepts lists "*/*" besides JSON: with JSON alone, routing answers any other Content-Type with its own 415
-        // page before authentication; ApiJson must answer it as a 400 in the envelope (CONTRACTS.md).
+        // page before authentication; ApiJson must answer it as a 400 in the envelope (docs/api.md).
         var api = app.MapGroup("").WithTags("Links (seed 002)").WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         api.MapPost("/generate-shortlink", GenerateShortLink).WithName("GenerateShortLink")
@@ -120,7 +120,7 @@ public static class LinksEndpoints
     }
 
     /// <summary>
-    /// WeChat's plaintext URL scheme (WECHAT.md §6.4): <c>weixin://dl/business/?appid=…&amp;path=…&amp;query=…</c>, the
+    /// WeChat's plaintext URL scheme (docs/wechat.md §6): <c>weixin://dl/business/?appid=…&amp;path=…&amp;query=…</c>, the
     /// query URL-encoded as one parameter value.
     /// </summary>
     public static string WeChatScheme(string appId, string pagePath)

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Portal.Features.MiniProgramCodes;
 
-/// <summary>Which of WeChat's three code interfaces a request uses (WECHAT.md §5.1).</summary>
+/// <summary>Which of WeChat's three code interfaces a request uses (docs/wechat.md §5).</summary>
 public enum CodeKind
 {
     /// <summary>getQRCode, <c>POST /wxa/getwxacode</c> ("接口A"): round code for a <c>path</c> with query; A + C share 100,000 codes per app.</summary>
@@ -15,7 +15,7 @@ public enum CodeKind
     WxaQrCode,
 }
 
-/// <summary>Line colour of a code, decimal RGB channels 0–255 (WECHAT.md §5.1 <c>line_color</c>).</summary>
+/// <summary>Line colour of a code, decimal RGB channels 0–255 (docs/wechat.md §5 <c>line_color</c>).</summary>
 public readonly record struct LineColor(int R, int G, int B)
 {
     /// <summary>WeChat's default, black.</summary>
@@ -93,12 +93,12 @@ public sealed record CodeValidation(CodeRequest? Request, string? Error, int Err
 }
 
 /// <summary>
-/// WeChat's rules for code requests, checked before any debit (WECHAT.md §5.1 and §9.2 item 7; seed 001 注意事项;
+/// WeChat's rules for code requests, checked before any debit (docs/wechat.md §5; seed 001 注意事项;
 /// seed 004 for <c>scancode_time</c> / 85096), the mapping of seed 000's <c>type</c>, and the JSON body per interface.
 /// </summary>
 public static class CodeRequestRules
 {
-    /// <summary>Default width in pixels (WECHAT.md §5.1).</summary>
+    /// <summary>Default width in pixels (docs/wechat.md §5).</summary>
     public const int DefaultWidth = 430;
 
     /// <summary>Smallest width in pixels.</summary>
@@ -128,7 +128,7 @@ public static class CodeRequestRules
     /// <summary>Allowed <c>env_version</c> values, the default first.</summary>
     public static readonly IReadOnlyList<string> EnvVersions = ["release", "trial", "develop"];
 
-    /// <summary>The characters allowed in a scene besides ASCII letters and digits (WECHAT.md §5.1; no <c>%</c>).</summary>
+    /// <summary>The characters allowed in a scene besides ASCII letters and digits (docs/wechat.md §5; no <c>%</c>).</summary>
     public const string SceneSpecialCharacters = "!#$&'()*+,/:;=?@-._~";
 
     /// <summary>
@@ -146,7 +146,7 @@ public static class CodeRequestRules
     /// <summary>
     /// Seed 000's <c>pagepath</c> (+ optional explicit <c>scene</c>) as page-or-path and scene for <paramref name="kind"/>.
     /// A leading <c>/</c> is dropped as for seed 002's links. For unlimited codes the page is the part before <c>?</c>
-    /// and the scene the part after it, unless <paramref name="scene"/> is given, which wins (CONTRACTS.md family A).
+    /// and the scene the part after it, unless <paramref name="scene"/> is given, which wins (docs/api.md family A).
     /// </summary>
     public static (string PageOrPath, string? Scene) SplitPagePath(CodeKind kind, string pagePath, string? scene)
     {
@@ -234,7 +234,7 @@ public static class CodeRequestRules
                 var scene = input.Scene ?? "";
                 if (ValidateScene(scene) is { } sceneError) return Invalid(sceneError, SceneErrCode(scene));
                 if (ValidatePage(pageOrPath) is { } pageError) return Invalid(pageError, InvalidArgs);
-                // Unreleased versions have no released pages to check against (WECHAT.md §9.2 item 7).
+                // Unreleased versions have no released pages to check against (docs/wechat.md §5).
                 var checkPath = input.CheckPath ?? env == "release";
                 if (checkPath && env != "release") return Invalid("env_version 为 trial 或 develop 时 check_path 必须为 false", InvalidArgs);
                 return Valid(new CodeRequest(input.Kind, pageOrPath, scene, width, autoColor, color, hyaline, env, checkPath));
@@ -252,7 +252,7 @@ public static class CodeRequestRules
     }
 
     /// <summary>
-    /// WeChat's JSON body for <paramref name="request"/> (WECHAT.md §5.1): unlimited
+    /// WeChat's JSON body for <paramref name="request"/> (docs/wechat.md §5): unlimited
     /// <c>{scene, page?, check_path, env_version, width, auto_color, line_color{r,g,b}, is_hyaline}</c> (page omitted for
     /// the home page); getwxacode <c>{path, width, auto_color, line_color, is_hyaline, env_version}</c>; createwxaqrcode
     /// <c>{path, width}</c>. Properties are always written in this order, so the text is canonical.

@@ -14,7 +14,7 @@ using Portal.Resources;
 namespace Portal.Features.MiniProgramCodes;
 
 /// <summary>
-/// <c>/codes/generate</c>: every code option of WECHAT.md §5.1 with the API's own validation as you type (so the form
+/// <c>/codes/generate</c>: every code option of docs/wechat.md §5 with the API's own validation as you type (so the form
 /// never submits what would be rejected), then <see cref="MiniProgramCodeCommands.GenerateAsync"/> — billed exactly
 /// like the API, cache hits included — with a preview, download, copy-URL and the balance after.
 /// </summary>
@@ -91,7 +91,7 @@ public sealed partial class GenerateCodePage
     private void OnEnvChanged(string value)
     {
         envVersion = value;
-        // Unreleased versions have no published pages to check (WECHAT.md §9.2 item 7).
+        // Unreleased versions have no published pages to check (docs/wechat.md §5).
         if (value != "release") checkPath = false;
     }
 

@@ -18,7 +18,7 @@ public sealed record GeneratedCode(MiniProgramCodeImage Image, bool FromCache);
 public sealed record CodeRejection(int ErrCode);
 
 /// <summary>
-/// The billed code generation shared by seeds 000, 001 and 003 and the portal's Generate page (CONTRACTS.md order):
+/// The billed code generation shared by seeds 000, 001 and 003 and the portal's Generate page (docs/api.md order):
 /// validate (400, no debit) → resolve the owner's app (400, no debit) → debit <c>qrcode.generate</c> (402) → answer
 /// from the cache or call WeChat → store → settle; a WeChat errcode (502, <c>detail</c> = <see cref="UpstreamErrorDetail"/>)
 /// or a transport failure (500) is refunded. A cache hit is billed like a generation (seed 000).

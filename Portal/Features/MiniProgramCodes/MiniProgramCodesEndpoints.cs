@@ -53,7 +53,7 @@ public static class MiniProgramCodesEndpoints
     public static IEndpointRouteBuilder MapMiniProgramCodesEndpoints(this IEndpointRouteBuilder app)
     {
         // Accepts lists "*/*" besides JSON (as LinksEndpoints does): with JSON alone, routing answers any other
-        // Content-Type with its own HTML page; ApiJson must answer it as a 400 in the route's envelope (CONTRACTS.md).
+        // Content-Type with its own HTML page; ApiJson must answer it as a 400 in the route's envelope (docs/api.md).
         var gateway = app.MapGroup("").WithTags("Mini-program codes (seed 000)").WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         gateway.MapPost("/generate-qr", GenerateQr).WithName("GenerateQr")

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Portal.Features.WeChat;
 
 /// <summary>
-/// Portal's hand-written WeChat server-API client (WECHAT.md §2, §3, §5, §9.2). Never throws for WeChat errors or
+/// Portal's hand-written WeChat server-API client (docs/wechat.md §2, §3, §5). Never throws for WeChat errors or
 /// transport failures: every outcome is a <see cref="WeChatResult{T}"/>. Only cancellation of
 /// <c>ct</c> by the caller throws <see cref="OperationCanceledException"/>. AppSecrets and access tokens never appear
 /// in a log line.
@@ -24,13 +24,13 @@ public interface IWeChatApi
     Task<WeChatResult<WeChatAccessToken>> GetAccessTokenAsync(MiniProgramApp app, bool forceRefresh, CancellationToken ct);
 
     /// <summary>
-    /// <c>GET /sns/jscode2session</c> (WECHAT.md §3): exchanges a <c>wx.login</c> code. Never retried on 40029/40163
+    /// <c>GET /sns/jscode2session</c> (docs/wechat.md §3): exchanges a <c>wx.login</c> code. Never retried on 40029/40163
     /// (single-use codes); retried on -1 at most twice.
     /// </summary>
     Task<WeChatResult<WeChatLogin>> Code2SessionAsync(MiniProgramApp app, string jsCode, CancellationToken ct);
 
     /// <summary>
-    /// Calls one mini-program code endpoint (WECHAT.md §5) with <paramref name="body"/> sent as JSON as given (the
+    /// Calls one mini-program code endpoint (docs/wechat.md §5) with <paramref name="body"/> sent as JSON as given (the
     /// caller validates it) and the access token in the query. Returns the image with its detected MIME type, or
     /// WeChat's errcode (a JSON body). On 40001/40014/42001 the failed token is expired and the call replayed once;
     /// on -1 retried at most twice. Timeout about 10 s per attempt.

@@ -1,7 +1,7 @@
 namespace Portal.Features.WeChat;
 
 /// <summary>
-/// A WeChat mini-program registered by a user (issue 3 §1): its AppID and AppSecret, the secret encrypted at rest
+/// A WeChat mini-program registered by a user: its AppID and AppSecret, the secret encrypted at rest
 /// with Data Protection (purpose <see cref="AppSecretProtector.Purpose"/>). Only the owner and admins see or use it.
 /// </summary>
 public sealed class MiniProgramApp
@@ -38,7 +38,7 @@ public sealed class MiniProgramApp
 }
 
 /// <summary>
-/// The centrally managed access token of one app (WECHAT.md §2.1 "中控"), shared by every Portal instance, with the
+/// The centrally managed access token of one app (docs/wechat.md §2.1 "中控"), shared by every Portal instance, with the
 /// cross-instance refresh lease and the force-refresh bookkeeping (≥ 30 s apart, ≤ 20 a day).
 /// </summary>
 public sealed class WeChatTokenState
@@ -76,7 +76,7 @@ public sealed class WeChatTokenState
 
 /// <summary>
 /// A server-side login session created by seed 003 <c>code2Session</c>: the caller gets an opaque token
-/// (only its SHA-256 is stored); openid, unionid and the encrypted session_key stay here (WECHAT.md §3, §9.2.9).
+/// (only its SHA-256 is stored); openid, unionid and the encrypted session_key stay here (docs/wechat.md §3).
 /// </summary>
 public sealed class WeChatSession
 {

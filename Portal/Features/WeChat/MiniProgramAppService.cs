@@ -27,7 +27,7 @@ public sealed record RegisterAppResult(MiniProgramAppSummary? App, string? Error
 public sealed record AppTestResult(bool Ok, int ErrCode, string? Message);
 
 /// <summary>
-/// The mini-program registry (issue 3 §1): register, list, default, delete, credential test, and the look-ups the API
+/// The mini-program registry: register, list, default, delete, credential test, and the look-ups the API
 /// routes use. Only the owner (and, for <see cref="GetForUserAsync"/>, admins) see an app; anyone else gets
 /// "absent". AppSecrets are stored encrypted and never returned.
 /// </summary>
@@ -71,7 +71,7 @@ public sealed partial class MiniProgramAppService
     /// <summary>Longest display name.</summary>
     public const int MaxNameLength = 100;
 
-    /// <summary>True for a WeChat AppID: <c>wx</c> followed by 16 hex digits (WECHAT.md; seed examples like <c>wx6b698b0251caccff</c>).</summary>
+    /// <summary>True for a WeChat AppID: <c>wx</c> followed by 16 hex digits (docs/wechat.md §1; seed examples like <c>wx6b698b0251caccff</c>).</summary>
     public static bool IsValidAppId(string? appId) => appId is not null && AppIdPattern().IsMatch(appId);
 
     /// <summary>True for an AppSecret: 32 hex characters.</summary>

@@ -97,7 +97,7 @@ public sealed class WeChatApiClient(
 
     /// <summary>
     /// Runs a call that needs the access token: on 40001/40014/42001 expires exactly the token that failed (if it is
-    /// still the stored one), obtains a token again and replays the call once (WECHAT.md §9.2.3).
+    /// still the stored one), obtains a token again and replays the call once (docs/wechat.md §2.2).
     /// </summary>
     private async Task<WeChatResult<T>> WithAccessTokenAsync<T>(MiniProgramApp app, Func<string, CancellationToken, Task<WeChatResult<T>>> call, CancellationToken ct)
     {
@@ -182,7 +182,7 @@ public sealed class WeChatApiClient(
     }
 
     /// <summary>
-    /// One image call (WECHAT.md §9.2.5): PNG/JPEG magic bytes or an <c>image/*</c> Content-Type with a non-JSON body
+    /// One image call (docs/wechat.md §5.1): PNG/JPEG magic bytes or an <c>image/*</c> Content-Type with a non-JSON body
     /// is the image; a JSON (or <c>{</c>-starting) body is parsed for its errcode; an empty body is a failure.
     /// </summary>
     private async Task<WeChatResult<WeChatImage>> SendForImageAsync(string path, string accessToken, string jsonBody, CancellationToken ct)

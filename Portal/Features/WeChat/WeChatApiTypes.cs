@@ -9,7 +9,7 @@ public enum WeChatOutcome
 {
     /// <summary>WeChat answered with success (HTTP 200 and errcode 0 or absent).</summary>
     Success,
-    /// <summary>WeChat answered with a non-zero <c>errcode</c> (WECHAT.md §1).</summary>
+    /// <summary>WeChat answered with a non-zero <c>errcode</c> (docs/wechat.md §1).</summary>
     ErrCode,
     /// <summary>No usable answer: timeout, network failure, unexpected HTTP status or an unreadable body.</summary>
     Transport,
@@ -50,12 +50,12 @@ public sealed record WeChatResult<T>(WeChatOutcome Outcome, T? Value, int ErrCod
         : new(Outcome, default, ErrCode, ErrMsg);
 }
 
-/// <summary>An image returned by a code endpoint (WECHAT.md §5, §9.2.5).</summary>
+/// <summary>An image returned by a code endpoint (docs/wechat.md §5, §5.1).</summary>
 /// <param name="Bytes">The raw image bytes (never empty).</param>
 /// <param name="ContentType">The detected MIME type: <c>image/png</c> or <c>image/jpeg</c> (from the magic bytes; else the response's <c>image/*</c> Content-Type).</param>
 public sealed record WeChatImage(byte[] Bytes, string ContentType);
 
-/// <summary>The three mini-program code endpoints (WECHAT.md §5.1).</summary>
+/// <summary>The three mini-program code endpoints (docs/wechat.md §5).</summary>
 public enum WxaCodeInterface
 {
     /// <summary>接口A: <c>POST /wxa/getwxacode</c> — body <c>{path, width?, auto_color?, line_color?, is_hyaline?, env_version?}</c>.</summary>
@@ -66,19 +66,19 @@ public enum WxaCodeInterface
     CreateWxaQrCode,
 }
 
-/// <summary>A centrally managed access token (WECHAT.md §2).</summary>
+/// <summary>A centrally managed access token (docs/wechat.md §2).</summary>
 /// <param name="Token">The access_token (a secret: never log it).</param>
 /// <param name="FetchedAt">When Portal obtained it (UTC).</param>
 /// <param name="ExpiresAt">When Portal stops using it (UTC): WeChat's <c>expires_in</c> minus the safety margin.</param>
 public sealed record WeChatAccessToken(string Token, DateTimeOffset FetchedAt, DateTimeOffset ExpiresAt);
 
-/// <summary>The answer of <c>GET /sns/jscode2session</c> (WECHAT.md §3).</summary>
+/// <summary>The answer of <c>GET /sns/jscode2session</c> (docs/wechat.md §3).</summary>
 /// <param name="OpenId">The user's openid within the app.</param>
 /// <param name="SessionKey">Base64 of the 16-byte session_key (a secret: never send it to a client or a log).</param>
 /// <param name="UnionId">The unionid, when the app is bound to an Open Platform account.</param>
 public sealed record WeChatLogin(string OpenId, string SessionKey, string? UnionId);
 
-/// <summary>WeChat errcodes Portal acts on (WECHAT.md §1, §2.2, §3, §9.2).</summary>
+/// <summary>WeChat errcodes Portal acts on (docs/wechat.md §1, §2.2, §3, §7).</summary>
 public static class WeChatErrCodes
 {
     /// <summary>System busy: retried with a short backoff, at most twice.</summary>
@@ -108,7 +108,7 @@ public static class WeChatErrCodes
     public static bool IsAccessTokenError(int errCode) => errCode is InvalidCredential or InvalidAccessToken or AccessTokenExpired;
 
     /// <summary>
-    /// Errcodes caused by the caller's parameters (WECHAT.md §9.2.6 "400 validation" and "invalid_code"): the seed-003
+    /// Errcodes caused by the caller's parameters (docs/wechat.md §7 "400 validation" and "invalid_code"): the seed-003
     /// routes answer them with HTTP 400 and the errcode as <c>code</c>; every other errcode is a 502.
     /// </summary>
     public static bool IsParameterError(int errCode) => errCode is InvalidCode or CodeUsed or InvalidScene

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portal.Features.WeChat;
 
-/// <summary>Configuration section <c>WeChat</c> (WECHAT.md §1, §2, §9.2).</summary>
+/// <summary>Configuration section <c>WeChat</c> (docs/wechat.md §1, §2).</summary>
 public sealed class WeChatOptions : IValidatableObject
 {
     /// <summary>Section name.</summary>

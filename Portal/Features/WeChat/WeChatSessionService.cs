@@ -36,7 +36,7 @@ public sealed class WeChatSessionService(
             CreatedAt = now, ExpiresAt = now + options.Value.SessionLifetime,
         });
         await db.SaveChangesAsync(ct);
-        // A user has one valid session_key at a time and a new login replaces it (WECHAT.md §3): the user's older
+        // A user has one valid session_key at a time and a new login replaces it (docs/wechat.md §3): the user's older
         // sessions keep working, with the latest key.
         await db.WeChatSessions.Where(s => s.AppRowId == app.Id && s.OpenId == login.OpenId && s.Id != id)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.ProtectedSessionKey, protectedKey), ct);
@@ -68,7 +68,7 @@ public sealed class WeChatSessionService(
 }
 
 /// <summary>
-/// WeChat open-data decryption (WECHAT.md §4): AES-128-CBC with PKCS#7 padding, a 16-byte key (the session_key) and
+/// WeChat open-data decryption (docs/wechat.md §4): AES-128-CBC with PKCS#7 padding, a 16-byte key (the session_key) and
 /// a 16-byte iv, all base64; the plaintext is a JSON object whose <c>watermark.appid</c> must be the app's AppID.
 /// Fails closed: any error is a plain <c>false</c>.
 /// </summary>

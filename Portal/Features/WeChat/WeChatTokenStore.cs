@@ -17,7 +17,7 @@ public sealed record WeChatTokenStatus(Guid AppRowId, string AppId, string Name,
     DateTimeOffset? FetchedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastForcedAt, int ForcedToday);
 
 /// <summary>
-/// Database persistence of the centrally managed access tokens (WECHAT.md §2.1, §9.2.1–2): one row per app holding
+/// Database persistence of the centrally managed access tokens (docs/wechat.md §2.1, §9.2.1–2): one row per app holding
 /// the encrypted token, its expiry, the cross-instance refresh lease and the force-refresh counters. Every write is a
 /// single conditional UPDATE, so concurrent instances cannot lose each other's changes.
 /// </summary>
@@ -83,7 +83,7 @@ public sealed class WeChatTokenStore(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// Expires the stored token only if it is still <paramref name="failedToken"/> (WECHAT.md §9.2.3 compare-and-clear):
+    /// Expires the stored token only if it is still <paramref name="failedToken"/> (docs/wechat.md §2.2 compare-and-clear):
     /// a token another request already replaced is left alone, so a burst of 40001s causes one refresh, not many.
     /// Returns true when this call expired it.
     /// </summary>

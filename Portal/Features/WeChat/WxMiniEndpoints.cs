@@ -7,7 +7,7 @@ using Portal.Infrastructure.Api;
 namespace Portal.Features.WeChat;
 
 /// <summary>
-/// Seed 003 "微信中控服务" routes under <c>/wx/mini/v1/{appId}/…</c> (CONTRACTS.md family C), except
+/// Seed 003 "微信中控服务" routes under <c>/wx/mini/v1/{appId}/…</c> (docs/api.md family C), except
 /// <c>POST …/{secret}/qrcode/unlimited</c>, which the mini-program codes feature maps with the same envelope and
 /// <see cref="ResolveAppAsync"/>. Every route needs an API token; <c>{appId}</c> must be registered by its owner.
 /// </summary>
@@ -121,7 +121,7 @@ public static class WxMiniEndpoints
 
     /// <summary>
     /// <c>GET /{appId}/{secret}/access_token</c>: priced <c>wechat.access_token</c>; data = the centrally managed token,
-    /// so the app's other services read it here instead of calling WeChat (WECHAT.md §2.1).
+    /// so the app's other services read it here instead of calling WeChat (docs/wechat.md §2.1).
     /// </summary>
     internal static async Task<IResult> AccessToken(string appId, string secret, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, IWeChatApi weChat, ChargeFlow flow)

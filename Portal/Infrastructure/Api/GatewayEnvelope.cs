@@ -8,7 +8,7 @@ public sealed record UpstreamErrorDetail(
     [property: JsonPropertyName("errcode")] int ErrCode,
     [property: JsonPropertyName("errmsg")] string ErrMsg);
 
-/// <summary>Family A error body: <c>{code, msg, detail?, current_balance?}</c> (seeds 000 and 002, CONTRACTS.md).</summary>
+/// <summary>Family A error body: <c>{code, msg, detail?, current_balance?}</c> (seeds 000 and 002, docs/api.md).</summary>
 public sealed record GatewayError(
     [property: JsonPropertyName("code")] int Code,
     [property: JsonPropertyName("msg")] string Msg,
@@ -44,7 +44,7 @@ public sealed class GatewayEnvelope : ApiEnvelope
     public async Task<IResult> BadRequestAsync(System.Security.Claims.ClaimsPrincipal user, BillingLedger ledger, string message, CancellationToken ct) =>
         Error(400, message, await ledger.GetBalanceFenAsync(Portal.Features.ApiTokens.ApiCaller.UserId(user), ct));
 
-    /// <summary>HTTP status for a billed outcome (CONTRACTS.md family A table).</summary>
+    /// <summary>HTTP status for a billed outcome (docs/api.md family A table).</summary>
     public static int StatusCodeOf(BilledStatus status) => status switch
     {
         BilledStatus.Succeeded => 200,

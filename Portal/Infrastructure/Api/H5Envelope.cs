@@ -20,7 +20,7 @@ public sealed record H5Success<T>(
 
 /// <summary>
 /// Family B — seed 001 (<c>/api/h5/…</c>): errors <c>{"success":false,"message":"…","code":N,"timestamp":"…"}</c> with HTTP
-/// status N (400, 401, 402, 500, 502; CONTRACTS.md); the balance is not part of this family's shape. Timestamps are
+/// status N (400, 401, 402, 500, 502; docs/api.md); the balance is not part of this family's shape. Timestamps are
 /// UTC ISO 8601 with a <c>Z</c> and whole seconds, as in the seed (<c>2025-01-15T10:00:00Z</c>).
 /// </summary>
 public sealed class H5Envelope : ApiEnvelope

@@ -18,7 +18,7 @@ public sealed record WxMiniError(
 
 /// <summary>
 /// Family C — seed 003 (<c>/wx/mini/v1/{appId}/…</c>): <c>{code, success, msg, data}</c>. The error <c>code</c> is the
-/// seed's code (1000–1004, 40013, 40125) or WeChat's errcode, and the HTTP status follows CONTRACTS.md's table.
+/// seed's code (1000–1004, 40013, 40125) or WeChat's errcode, and the HTTP status follows docs/api.md's table.
 /// </summary>
 public sealed class WxMiniEnvelope : ApiEnvelope
 {

@@ -19,6 +19,9 @@ public static class DatabaseInitializer
         if (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
             await sp.GetRequiredService<PortalDbContext>().Database.MigrateAsync();
 
+        // Codes created before they were stored hashed lose their plaintext here.
+        await sp.GetRequiredService<Portal.Features.Billing.RedemptionCodeService>().HashLegacyCodesAsync();
+
         var provisioning = sp.GetRequiredService<UserProvisioning>();
         await provisioning.EnsureRolesAsync();
         if (!createBootstrapAdmin) return;

@@ -79,7 +79,7 @@ public static class PersistenceExtensions
 
 /// <summary>
 /// Sets SQLite pragmas on every opened connection: WAL (readers never block the writer), <c>synchronous=FULL</c>
-/// (a committed debit survives power loss; RELIABILITY.md B.2), a 30 s busy timeout and foreign keys.
+/// (with NORMAL a committed debit may roll back after a power loss), a 30 s busy timeout and foreign keys.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {

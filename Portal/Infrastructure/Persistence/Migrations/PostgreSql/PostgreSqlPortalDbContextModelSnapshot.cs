@@ -511,16 +511,25 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uuid");
 
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("LegacyCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("Code");
 
                     b.Property<DateTimeOffset?>("RedeemedAt")
                         .HasColumnType("timestamp with time zone");
@@ -538,8 +547,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasFilter("\"CodeHash\" IS NOT NULL");
 
                     b.ToTable("RedemptionCodes", (string)null);
                 });

@@ -513,16 +513,25 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("nvarchar(32)");
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("nvarchar(4)");
+
+                    b.Property<string>("LegacyCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("Code");
 
                     b.Property<DateTimeOffset?>("RedeemedAt")
                         .HasColumnType("datetimeoffset");
@@ -540,8 +549,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasFilter("\"CodeHash\" IS NOT NULL");
 
                     b.ToTable("RedemptionCodes", (string)null);
                 });

@@ -500,9 +500,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("BatchId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(32)
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -510,6 +509,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LegacyCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Code");
 
                     b.Property<long?>("RedeemedAt")
                         .HasColumnType("INTEGER");
@@ -527,8 +536,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("BatchId");
 
-                    b.HasIndex("Code")
-                        .IsUnique();
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasFilter("\"CodeHash\" IS NOT NULL");
 
                     b.ToTable("RedemptionCodes", (string)null);
                 });

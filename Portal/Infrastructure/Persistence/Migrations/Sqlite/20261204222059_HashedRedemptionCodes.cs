@@ -1,0 +1,84 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class HashedRedemptionCodes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_RedemptionCodes_Code",
+                table: "RedemptionCodes");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Code",
+                table: "RedemptionCodes",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 32);
+
+            migrationBuilder.AddColumn<string>(
+                name: "CodeHash",
+                table: "RedemptionCodes",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Hint",
+                table: "RedemptionCodes",
+                type: "TEXT",
+                maxLength: 4,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RedemptionCodes_CodeHash",
+                table: "RedemptionCodes",
+                column: "CodeHash",
+                unique: true,
+                filter: "\"CodeHash\" IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_RedemptionCodes_CodeHash",
+                table: "RedemptionCodes");
+
+            migrationBuilder.DropColumn(
+                name: "CodeHash",
+                table: "RedemptionCodes");
+
+            migrationBuilder.DropColumn(
+                name: "Hint",
+                table: "RedemptionCodes");
+
+            migrationBuilder.AlterColumn<string>(
+                name: "Code",
+                table: "RedemptionCodes",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 32,
+                oldNullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RedemptionCodes_Code",
+                table: "RedemptionCodes",
+                column: "Code",
+                unique: true);
+        }
+    }
+}
