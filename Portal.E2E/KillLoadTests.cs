@@ -153,6 +153,18 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 
     private string DbPath => Path.Combine(_dir, "portal.db");
 
+    private string KeyRingCertificate()
+    {
+        var path = Path.Combine(_dir, "keyring.pfx");
+        if (File.Exists(path)) return path;
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=kill-load key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx));
+        return path;
+    }
+
     private static string PortalDll
     {
         get
@@ -178,6 +190,8 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
         info.Environment["Idempotency__AbandonAfter"] = "00:00:01";
         info.Environment["Billing__PendingChargeTimeout"] = "00:00:01";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Production on PostgreSQL needs the key ring's certificate; every process of this test shares one.
+        info.Environment["DataProtection__CertificatePath"] = KeyRingCertificate();
         return info;
     }
 
