@@ -742,44 +742,37 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204225442_HashedRedemptionCodes') THEN
     DROP INDEX "IX_RedemptionCodes_Code";
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
-    ALTER TABLE "RedemptionCodes" ALTER COLUMN "Code" DROP NOT NULL;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204225442_HashedRedemptionCodes') THEN
     ALTER TABLE "RedemptionCodes" ADD "CodeHash" character varying(64);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204225442_HashedRedemptionCodes') THEN
     ALTER TABLE "RedemptionCodes" ADD "Hint" character varying(4) NOT NULL DEFAULT '';
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204225442_HashedRedemptionCodes') THEN
     CREATE UNIQUE INDEX "IX_RedemptionCodes_CodeHash" ON "RedemptionCodes" ("CodeHash") WHERE "CodeHash" IS NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204222103_HashedRedemptionCodes') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204225442_HashedRedemptionCodes') THEN
     INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-    VALUES ('20261204222103_HashedRedemptionCodes', '10.0.15');
+    VALUES ('20261204225442_HashedRedemptionCodes', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -816,7 +816,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
+    WHERE [MigrationId] = N'20261204225439_HashedRedemptionCodes'
 )
 BEGIN
     DROP INDEX [IX_RedemptionCodes_Code] ON [RedemptionCodes];
@@ -824,21 +824,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
-)
-BEGIN
-    DECLARE @var nvarchar(max);
-    SELECT @var = QUOTENAME([d].[name])
-    FROM [sys].[default_constraints] [d]
-    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
-    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[RedemptionCodes]') AND [c].[name] = N'Code');
-    IF @var IS NOT NULL EXEC(N'ALTER TABLE [RedemptionCodes] DROP CONSTRAINT ' + @var + ';');
-    ALTER TABLE [RedemptionCodes] ALTER COLUMN [Code] nvarchar(32) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
+    WHERE [MigrationId] = N'20261204225439_HashedRedemptionCodes'
 )
 BEGIN
     ALTER TABLE [RedemptionCodes] ADD [CodeHash] nvarchar(64) NULL;
@@ -846,7 +832,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
+    WHERE [MigrationId] = N'20261204225439_HashedRedemptionCodes'
 )
 BEGIN
     ALTER TABLE [RedemptionCodes] ADD [Hint] nvarchar(4) NOT NULL DEFAULT N'';
@@ -854,7 +840,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
+    WHERE [MigrationId] = N'20261204225439_HashedRedemptionCodes'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [IX_RedemptionCodes_CodeHash] ON [RedemptionCodes] ([CodeHash]) WHERE "CodeHash" IS NOT NULL');
@@ -862,11 +848,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261204222101_HashedRedemptionCodes'
+    WHERE [MigrationId] = N'20261204225439_HashedRedemptionCodes'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261204222101_HashedRedemptionCodes', N'10.0.15');
+    VALUES (N'20261204225439_HashedRedemptionCodes', N'10.0.15');
 END;
 
 COMMIT;

@@ -47,10 +47,11 @@ public sealed class RedemptionCode
     public required string Hint { get; init; }
 
     /// <summary>
-    /// The plaintext code of a row created before codes were stored hashed (column <c>Code</c>); start-up hashes such
-    /// rows and clears it (<see cref="RedemptionCodeService.HashLegacyCodesAsync"/>).
+    /// The plaintext code of a row created before codes were stored hashed (column <c>Code</c>), else empty; start-up
+    /// hashes such rows and empties it (<see cref="RedemptionCodeService.HashLegacyCodesAsync"/>). Kept a non-null
+    /// column so that no migration has to rebuild the table.
     /// </summary>
-    public string? LegacyCode { get; init; }
+    public string LegacyCode { get; init; } = "";
 
     /// <summary>The batch it belongs to.</summary>
     public Guid BatchId { get; init; }

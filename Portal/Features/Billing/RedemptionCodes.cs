@@ -97,13 +97,14 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
     public async Task<int> HashLegacyCodesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var legacy = await db.RedemptionCodes.Where(c => c.LegacyCode != null).Select(c => new { c.Id, c.LegacyCode }).ToListAsync(ct);
+        var legacy = await db.RedemptionCodes.Where(c => c.LegacyCode != "").Select(c => new { c.Id, c.LegacyCode }).ToListAsync(ct);
         foreach (var row in legacy)
         {
-            var hash = RedemptionCodes.Hash(row.LegacyCode!);
-            var hint = RedemptionCodes.Normalize(row.LegacyCode)[^Math.Min(4, row.LegacyCode!.Trim().Length)..];
-            await db.RedemptionCodes.Where(c => c.Id == row.Id && c.LegacyCode != null).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.CodeHash, hash).SetProperty(c => c.Hint, hint).SetProperty(c => c.LegacyCode, (string?)null), ct);
+            var normalized = RedemptionCodes.Normalize(row.LegacyCode);
+            var hash = RedemptionCodes.Hash(normalized);
+            var hint = normalized[^Math.Min(4, normalized.Length)..];
+            await db.RedemptionCodes.Where(c => c.Id == row.Id && c.LegacyCode != "").ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.CodeHash, hash).SetProperty(c => c.Hint, hint).SetProperty(c => c.LegacyCode, ""), ct);
         }
         return legacy.Count;
     }

@@ -527,6 +527,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(4)");
 
                     b.Property<string>("LegacyCode")
+                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("Code");

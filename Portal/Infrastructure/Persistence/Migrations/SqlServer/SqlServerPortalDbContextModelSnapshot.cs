@@ -529,6 +529,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(4)");
 
                     b.Property<string>("LegacyCode")
+                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)")
                         .HasColumnName("Code");

@@ -12,7 +12,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlPortalDbContext))]
-    [Migration("20261204222103_HashedRedemptionCodes")]
+    [Migration("20261204225442_HashedRedemptionCodes")]
     partial class HashedRedemptionCodes
     {
         /// <inheritdoc />
@@ -530,6 +530,7 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(4)");
 
                     b.Property<string>("LegacyCode")
+                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("Code");

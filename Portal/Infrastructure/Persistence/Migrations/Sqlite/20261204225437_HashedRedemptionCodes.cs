@@ -14,16 +14,6 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                 name: "IX_RedemptionCodes_Code",
                 table: "RedemptionCodes");
 
-            migrationBuilder.AlterColumn<string>(
-                name: "Code",
-                table: "RedemptionCodes",
-                type: "TEXT",
-                maxLength: 32,
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldMaxLength: 32);
-
             migrationBuilder.AddColumn<string>(
                 name: "CodeHash",
                 table: "RedemptionCodes",
@@ -61,18 +51,6 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "Hint",
                 table: "RedemptionCodes");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Code",
-                table: "RedemptionCodes",
-                type: "TEXT",
-                maxLength: 32,
-                nullable: false,
-                defaultValue: "",
-                oldClrType: typeof(string),
-                oldType: "TEXT",
-                oldMaxLength: 32,
-                oldNullable: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_RedemptionCodes_Code",

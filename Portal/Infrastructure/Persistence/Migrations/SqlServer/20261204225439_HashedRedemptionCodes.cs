@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
+namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class HashedRedemptionCodes : Migration
@@ -14,27 +14,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                 name: "IX_RedemptionCodes_Code",
                 table: "RedemptionCodes");
 
-            migrationBuilder.AlterColumn<string>(
-                name: "Code",
-                table: "RedemptionCodes",
-                type: "character varying(32)",
-                maxLength: 32,
-                nullable: true,
-                oldClrType: typeof(string),
-                oldType: "character varying(32)",
-                oldMaxLength: 32);
-
             migrationBuilder.AddColumn<string>(
                 name: "CodeHash",
                 table: "RedemptionCodes",
-                type: "character varying(64)",
+                type: "nvarchar(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Hint",
                 table: "RedemptionCodes",
-                type: "character varying(4)",
+                type: "nvarchar(4)",
                 maxLength: 4,
                 nullable: false,
                 defaultValue: "");
@@ -61,18 +51,6 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
             migrationBuilder.DropColumn(
                 name: "Hint",
                 table: "RedemptionCodes");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "Code",
-                table: "RedemptionCodes",
-                type: "character varying(32)",
-                maxLength: 32,
-                nullable: false,
-                defaultValue: "",
-                oldClrType: typeof(string),
-                oldType: "character varying(32)",
-                oldMaxLength: 32,
-                oldNullable: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_RedemptionCodes_Code",
