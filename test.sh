@@ -14,6 +14,13 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "could not install chromium"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 
+# A CJK font, so the Chinese pages in the E2E screenshots are legible (the tests pass without it).
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "== installing a CJK font"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; } \
+    || echo "(no CJK font: Chinese text in screenshots shows as boxes)"
+fi
+
 echo "== restore and build"
 if ! dotnet build Portal.sln -c Release -nologo -v q; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1

@@ -8,6 +8,9 @@ public sealed class PortalPages(IPage page, string baseUrl)
     /// <summary>The underlying page.</summary>
     public IPage Page => page;
 
+    /// <summary>The server's base address, without a trailing slash.</summary>
+    public string BaseUrl => baseUrl;
+
     /// <summary>Switches the UI language to English for this browser context.</summary>
     public Task UseEnglishAsync() => page.GotoAsync($"{baseUrl}/culture/set?culture=en&redirectUri=/");
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Portal.Components.Shared;
 using Portal.Features.Billing;
+using Portal.Features.Links;
 using Portal.Features.MiniProgramCodes;
 using Portal.Features.WeChat;
 
@@ -109,6 +110,40 @@ public sealed partial class LocalizationCoverageTests
             $"{missing.Count} message(s) have no entry in SharedResource.en.resx:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
     }
 
+    /// <summary>
+    /// The link forms show the API's own validation messages (<see cref="ShortLinkTarget.Validate"/>,
+    /// <see cref="MiniProgramPage.Validate"/>), which name the seed's JSON fields (<c>longUrl</c>, <c>pagepath</c>). On
+    /// the pages each has an English entry and a zh-CN entry that speaks of the form's own field instead.
+    /// </summary>
+    [Fact]
+    public void Link_validation_messages_have_both_translations_without_field_names()
+    {
+        var root = RepoRoot();
+        var english = ResxNames(Path.Combine(root, "Portal", "Resources", "SharedResource.en.resx")).ToHashSet(StringComparer.Ordinal);
+        var chinese = ResxEntries(Path.Combine(root, "Portal", "Resources", "SharedResource.zh-CN.resx"));
+        string[] own = ["portal.test"];
+        string?[] messages =
+        [
+            ShortLinkTarget.Validate("", own).Error, ShortLinkTarget.Validate("https://a.example/" + new string('a', 3000), own).Error,
+            ShortLinkTarget.Validate("not a url", own).Error, ShortLinkTarget.Validate("https://a.example/\u200Bx", own).Error,
+            ShortLinkTarget.Validate("ftp://a.example/", own).Error, ShortLinkTarget.Validate("https://u:p@a.example/", own).Error,
+            ShortLinkTarget.Validate("http://127.0.0.1/", own).Error, ShortLinkTarget.Validate("https://portal.test/x", own).Error,
+            ShortLinkTarget.Validate("http://localhost/", own).Error, ShortLinkTarget.Validate("https://\u0430\u0440\u0440\u04CFe.com/", own).Error,
+            ShortLinkTarget.Validate("https://blocked.example/", own, ["blocked.example"]).Error,
+            MiniProgramPage.Validate("").Error, MiniProgramPage.Validate(new string('a', 2021)).Error,
+            MiniProgramPage.Validate("pages /index").Error, MiniProgramPage.Validate("?a=1").Error,
+        ];
+
+        Assert.All(messages, m => Assert.NotNull(m));
+        var problems = messages.Distinct()
+            .SelectMany(m => (english.Contains(m!) ? [] : new[] { $"  no English entry: {m}" })
+                .Concat(chinese.TryGetValue(m!, out var zh)
+                    ? (zh.Contains("longUrl", StringComparison.Ordinal) || zh.Contains("pagepath", StringComparison.Ordinal) ? [$"  zh-CN names the field: {zh}"] : [])
+                    : [$"  no zh-CN entry: {m}"]))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     [Fact]
     public void Key_scanner_reads_escaped_quotes()
     {
@@ -178,6 +213,9 @@ public sealed partial class LocalizationCoverageTests
 
     private static List<string> ResxNames(string path) =>
         XDocument.Load(path).Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToList();
+
+    private static Dictionary<string, string> ResxEntries(string path) =>
+        XDocument.Load(path).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
 
     /// <summary>The directory holding Portal.sln, found by walking up from the test binaries.</summary>
     private static string RepoRoot()

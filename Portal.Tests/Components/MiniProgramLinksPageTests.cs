@@ -39,6 +39,27 @@ public sealed class MiniProgramLinksPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Create_PathOverTheLimit_KeepsEveryCharacterShowsTheLimitAndBillsNothing()
+    {
+        UseCulture("zh-CN");
+        await SignInAsync(balanceFen: 100);
+        var cut = RenderPage<MiniProgramLinksPage>();
+        var path = "/" + new string('p', 2020); // 2,021 characters, over the API's 1,024
+
+        Assert.True(int.Parse(cut.Find("input[data-testid=mp-pagepath]").GetAttribute("maxlength") ?? "2147483647") > path.Length);
+        await InputAsync(cut, "input[data-testid=mp-appid]", "wx0123456789abcdef");
+        await InputAsync(cut, "input[data-testid=mp-pagepath]", path);
+
+        cut.WaitForAssertion(() => Assert.Contains("页面路径过长（上限 1024 个字符）", cut.Markup));
+        Assert.DoesNotContain("pagepath", string.Concat(cut.Nodes.Select(n => n.TextContent)), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(path, cut.Find("input[data-testid=mp-pagepath]").GetAttribute("value"));
+        Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains("生成链接")).HasAttribute("disabled"));
+        Assert.Equal((100, 100, 1), await Factory.MoneyOfAsync(User.Id));
+        await using var db = await Factory.DbAsync();
+        Assert.False(await db.MiniProgramLinks.AnyAsync(l => l.UserId == User.Id));
+    }
+
+    [Fact]
     public async Task Create_MalformedAppId_ShowsErrorAndDoesNotBill()
     {
         UseCulture("en");

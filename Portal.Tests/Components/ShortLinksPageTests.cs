@@ -30,6 +30,30 @@ public sealed class ShortLinksPageTests : PortalComponentTest
         Assert.False(await db.ShortLinks.AnyAsync(l => l.UserId == User.Id));
     }
 
+    [Theory]
+    [InlineData("zh-CN", "网址过长（上限 2048 个字符）")]
+    [InlineData("en", "The address is too long (at most 2048 characters)")]
+    public async Task Type_UrlOverTheLimit_KeepsEveryCharacterShowsTheLimitAndBillsNothing(string culture, string expectedError)
+    {
+        UseCulture(culture);
+        await SignInAsync(balanceFen: 100);
+        var cut = RenderPage<ShortLinksPage>();
+        var url = "https://example.com/" + new string('a', 3000); // 3,020 characters, over the API's 2,048
+
+        // No maxlength below what was typed: a browser would otherwise cut the value silently and the form would bill the truncated URL.
+        Assert.True(int.Parse(cut.Find("input[data-testid=long-url]").GetAttribute("maxlength") ?? "2147483647") > url.Length);
+        await InputAsync(cut, "input[data-testid=long-url]", url);
+
+        cut.WaitForAssertion(() => Assert.Contains(expectedError, cut.Markup));
+        Assert.DoesNotContain("longUrl", string.Concat(cut.Nodes.Select(n => n.TextContent)), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(url, cut.Find("input[data-testid=long-url]").GetAttribute("value"));
+        Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains(culture == "en" ? "Shorten" : "生成短链")).HasAttribute("disabled"));
+        await cut.Find("input[data-testid=long-url]").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        Assert.Equal((100, 100, 1), await Factory.MoneyOfAsync(User.Id));
+        await using var db = await Factory.DbAsync();
+        Assert.False(await db.ShortLinks.AnyAsync(l => l.UserId == User.Id));
+    }
+
     [Fact]
     public async Task Submit_ValidUrl_ShowsShortUrlAndNewBalance()
     {

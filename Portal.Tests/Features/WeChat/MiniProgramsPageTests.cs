@@ -68,7 +68,7 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
 
         cut.FindAll("input")[0].Input(appId);
         cut.FindAll("input")[1].Input(secret);
-        cut.FindAll("input")[2].Change("Shop");
+        cut.FindAll("input")[2].Input("Shop");
         cut.WaitForAssertion(() => Assert.False(cut.FindAll("button").First(b => b.TextContent.Contains("Register")).HasAttribute("disabled")), TimeSpan.FromSeconds(10));
         cut.FindAll("button").First(b => b.TextContent.Contains("Register")).Click();
 
@@ -76,5 +76,22 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
         var apps = await _fx.Factory.Services.GetRequiredService<MiniProgramAppService>().ListMineAsync(user.Id);
         Assert.True(Assert.Single(apps).IsDefault);
         Assert.Equal("Shop", apps[0].Name);
+    }
+
+    [Fact]
+    public async Task RegisterForm_NameOverTheLimit_ShowsTheLimitInsteadOfCuttingAndRegistersNothing()
+    {
+        var user = await SignInAsync();
+        var cut = Render<MiniProgramsPage>();
+        var name = new string('名', MiniProgramAppService.MaxNameLength + 1);
+
+        cut.FindAll("input")[0].Input(WeChatStub.NewAppId());
+        cut.FindAll("input")[1].Input(WeChatStub.NewSecret());
+        cut.FindAll("input")[2].Input(name);
+
+        cut.WaitForAssertion(() => Assert.Contains($"At most {MiniProgramAppService.MaxNameLength} characters", cut.Markup), TimeSpan.FromSeconds(10));
+        Assert.Equal(name, cut.FindAll("input")[2].GetAttribute("value"));
+        Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Register")).HasAttribute("disabled"));
+        Assert.Empty(await _fx.Factory.Services.GetRequiredService<MiniProgramAppService>().ListMineAsync(user.Id));
     }
 }

@@ -40,6 +40,12 @@ public sealed partial class AdjustBalanceDialog
         return null;
     }
 
+    // The ledger keeps at most this many characters of a reason; longer input is refused here rather than cut.
+    private const int MaxReasonLength = 500;
+
+    private string? ValidateReason(string? value) =>
+        (value?.Trim().Length ?? 0) > MaxReasonLength ? L["At most {0} characters", MaxReasonLength].Value : null;
+
     private void Cancel() => MudDialog.Cancel();
 
     private async Task SubmitAsync()

@@ -40,6 +40,10 @@ public sealed partial class MiniProgramsPage
         string.IsNullOrWhiteSpace(value) ? L["Enter the AppSecret"].Value
         : MiniProgramAppService.IsValidSecret(value.Trim()) ? null : L["AppSecret must be 32 hexadecimal characters"].Value;
 
+    // The service's own limit, checked as the user types instead of cutting the input.
+    private string? ValidateName(string? value) =>
+        (value?.Trim().Length ?? 0) > MiniProgramAppService.MaxNameLength ? L["At most {0} characters", MiniProgramAppService.MaxNameLength].Value : null;
+
     private async Task RegisterAsync()
     {
         if (_form is not null) await _form.ValidateAsync();
