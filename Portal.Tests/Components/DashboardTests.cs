@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Pages;
+using Portal.Features.Accounts;
 using Portal.Features.Billing;
 
 namespace Portal.Tests.Components;
@@ -30,6 +31,26 @@ public sealed class DashboardTests : PortalComponentTest
         Assert.Contains("Admin adjustment", cut.Markup);
         Assert.Contains("+19.30", cut.Markup);
         Assert.Contains("No billable calls yet", cut.Markup);
+    }
+
+    [Theory]
+    [InlineData(Roles.Admin, false, true)]
+    [InlineData(Roles.Admin, true, false)]
+    [InlineData(null, false, false)]
+    public async Task Home_AdminWithoutAuthenticator_IsToldHowToOpenAdminPages(string? role, bool twoFactor, bool expectNotice)
+    {
+        UseCulture("en");
+        await SignInAsync(role: role, adminTwoFactor: twoFactor);
+        var cut = RenderPage<Home>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=dashboard-balance]")));
+        var notice = cut.FindAll("[data-testid=admin-2fa-notice]");
+        Assert.Equal(expectNotice, notice.Count == 1);
+        if (expectNotice)
+        {
+            Assert.Contains("Admin pages open after you enrol an authenticator app", notice[0].TextContent);
+            Assert.Equal("Account/Manage/EnableAuthenticator", cut.Find("[data-testid=admin-2fa-enrol]").GetAttribute("href"));
+        }
     }
 
     [Fact]

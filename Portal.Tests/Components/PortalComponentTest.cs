@@ -71,7 +71,8 @@ public abstract class PortalComponentTest : IAsyncLifetime
     /// <summary>Creates a user with <paramref name="balanceFen"/> and signs them in for the components.</summary>
     /// <param name="balanceFen">Starting balance in fen.</param>
     /// <param name="role">An extra role, e.g. <c>Admin</c>.</param>
-    protected async Task<TestUser> SignInAsync(long balanceFen = 0, string? role = null)
+    /// <param name="adminTwoFactor">For an admin: whether the Admin policy (which needs an enrolled authenticator) passes.</param>
+    protected async Task<TestUser> SignInAsync(long balanceFen = 0, string? role = null, bool adminTwoFactor = true)
     {
         User = await Factory.CreateUserAsync(balanceFen, role: role);
         var auth = Ctx.AddAuthorization();
@@ -79,7 +80,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         if (role is not null)
         {
             auth.SetRoles(role);
-            if (role == Roles.Admin) auth.SetPolicies(AuthorizationPolicies.Admin);
+            if (role == Roles.Admin && adminTwoFactor) auth.SetPolicies(AuthorizationPolicies.Admin);
         }
         // Last: bUnit rebuilds the principal on every Set… call, and the pages need the NameIdentifier claim.
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, User.Id), new Claim(ClaimTypes.Name, User.Email));
