@@ -262,6 +262,34 @@ public sealed partial class LinksEndpointsTests(PortalFactory factory) : IClassF
     }
 
     [Theory]
+    [InlineData(null, false)]
+    [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36", false)]
+    [InlineData("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15", false)]
+    [InlineData("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", true)]
+    [InlineData("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", true)]
+    [InlineData("Mozilla/5.0 (Linux; Android 14; V2309A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64", true)]
+    [InlineData("Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/81.0.4044.138 Safari/537.36 NetType/WIFI MicroMessenger/7.0.20.1781(0x6700143B) WindowsWechat(0x63090a13) XWEB/9129 Flue", true)]
+    public async Task OpenMiniProgramLink_AutoOpensOnlyOnPhonesAndInWeChat_DesktopGetsTheQrCodeToScan(string? userAgent, bool autoOpens)
+    {
+        var (_, _, client) = await CallerAsync(100);
+        var created = await client.PostAsync("/generate-miniprogram-link", new { appid = AppId, pagepath = "pages/index/index" });
+        var code = created.Body.GetProperty("miniprogram_link").GetString()!["mp://".Length..];
+        var visitor = factory.ApiClient(null);
+        if (userAgent is not null) visitor.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+
+        var response = await visitor.GetAsync("/m/" + code);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("User-Agent", response.Headers.Vary);
+        Assert.Equal(autoOpens, html.Contains("location.href", StringComparison.Ordinal));
+        Assert.Equal(!autoOpens, html.Contains("用微信扫一扫", StringComparison.Ordinal));
+        Assert.Equal(!autoOpens, html.Contains("<img alt=\"用微信扫码打开", StringComparison.Ordinal));
+        // Either way the scheme stays one tap away.
+        Assert.StartsWith("weixin://dl/business/?", System.Net.WebUtility.HtmlDecode(Assert.Single(OpenHref().Matches(html)).Groups[1].Value), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/m/AAAAAAAAAAAAAAA")]
     [InlineData("/m/short")]
     public async Task OpenMiniProgramLink_Unknown_404HtmlPage(string path)

@@ -114,9 +114,12 @@ public static class LinksEndpoints
         var link = await links.VisitMiniProgramLinkAsync(code, ct);
         if (link is null) return PublicPage.Html(404, "链接不存在", "这个小程序链接不存在或已被删除。", "The mini-program link does not exist.");
         var scheme = WeChatScheme(link.AppId, link.PagePath);
-        // A desktop visitor scans this page's own address with a phone (the weixin:// scheme only works on phones).
+        // A desktop visitor scans this page's own address with WeChat on a phone (the weixin:// scheme opens the
+        // mini-program only on a phone), so only phones and WeChat itself are sent on to the scheme.
         var pageUrl = urls.Absolute(request, "/m/" + link.Code);
-        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme, pageUrl);
+        request.HttpContext.Response.Headers.Vary = "User-Agent";
+        var device = VisitorDevices.Classify(request.Headers.UserAgent);
+        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme, pageUrl, autoOpen: device != VisitorDevice.Desktop);
     }
 
     /// <summary>
@@ -141,16 +144,31 @@ internal static class PublicPage
         $"<body><h1>{E(title)}</h1><p>{E(zh)}</p><p class=\"muted\">{E(en)}</p></body></html>",
         "text/html; charset=utf-8", statusCode: status);
 
-    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme, string pageUrl) => TypedResults.Content(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>打开小程序</title>" +
-        $"<style>{Style}</style></head><body><h1>打开微信小程序</h1>" +
-        $"<p><a class=\"btn\" id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>" +
-        "<p>如果没有自动跳转，请点击上面的按钮；请在手机浏览器中打开本页，并确认已安装微信。</p>" +
-        $"<p><img alt=\"用手机扫码打开 / Scan with your phone\" width=\"180\" height=\"180\" src=\"data:image/png;base64,{QrPng(pageUrl)}\"><br><span class=\"muted\">在电脑上？用手机扫码打开本页。</span></p>" +
-        $"<p class=\"muted\">AppID: <code>{E(appId)}</code><br>页面 / Page: <code>{E(pagePath)}</code></p>" +
-        "<p class=\"muted\">Open this page in a phone browser with WeChat installed, then tap the button.</p>" +
-        "<script>setTimeout(function(){location.href=document.getElementById('open').href;},300);</script></body></html>",
-        "text/html; charset=utf-8");
+    /// <summary>
+    /// The <c>/m/{code}</c> landing page. With <paramref name="autoOpen"/> (a phone or WeChat) it follows the
+    /// <c>weixin://</c> scheme after 300 ms, with the button as the fallback; without it (a desktop, where the scheme
+    /// would only raise the browser's "open app?" prompt) it leads with a QR code of the page to scan with WeChat.
+    /// </summary>
+    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme, string pageUrl, bool autoOpen)
+    {
+        var qr = $"<img alt=\"用微信扫码打开 / Scan with WeChat\" width=\"200\" height=\"200\" src=\"data:image/png;base64,{QrPng(pageUrl)}\">";
+        var details = $"<p class=\"muted\">AppID: <code>{E(appId)}</code><br>页面 / Page: <code>{E(pagePath)}</code></p>";
+        var body = autoOpen
+            ? "<h1>打开微信小程序</h1>" +
+              $"<p><a class=\"btn\" id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>" +
+              "<p>如果没有自动跳转，请点击上面的按钮，并确认已安装微信。</p>" + details +
+              "<p class=\"muted\">If nothing happens, tap the button (WeChat must be installed).</p>" +
+              "<script>setTimeout(function(){location.href=document.getElementById('open').href;},300);</script>"
+            : "<h1>用微信扫一扫打开小程序</h1>" +
+              $"<p id=\"scan\">{qr}</p>" +
+              "<p>请用手机微信的“扫一扫”扫描上面的二维码，在手机上打开这个小程序。</p>" +
+              "<p class=\"muted\">Scan the code with WeChat on your phone to open this mini-program.</p>" + details +
+              $"<p class=\"muted\">已在手机浏览器中？<a id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>";
+        return TypedResults.Content(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>打开小程序</title>" +
+            $"<style>{Style}</style></head><body>{body}</body></html>",
+            "text/html; charset=utf-8");
+    }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);
 
