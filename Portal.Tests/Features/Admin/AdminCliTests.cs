@@ -56,6 +56,38 @@ public sealed class AdminCliTests(PortalFactory factory) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task UsersSetPassword_ChangesThePasswordAndStampLiftsALockout_WeakOrUnknownFails()
+    {
+        var user = await factory.CreateUserAsync();
+        string stampBefore;
+        await using (var scope = factory.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var found = (await users.FindByIdAsync(user.Id))!;
+            await users.SetLockoutEndDateAsync(found, DateTimeOffset.UtcNow.AddMinutes(5));
+            stampBefore = found.SecurityStamp!;
+        }
+
+        var changed = await RunAsync("users", "set-password", "--email", user.Email, "--password", "Fresh-Passw0rd-1!");
+        var weak = await RunAsync("users", "set-password", "--email", user.Email, "--password", "short");
+        var unknown = await RunAsync("users", "set-password", "--email", NewEmail(), "--password", "Fresh-Passw0rd-1!");
+
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+        Assert.NotEqual(0, weak.ExitCode);
+        Assert.NotEqual("", weak.Stderr);
+        Assert.NotEqual(0, unknown.ExitCode);
+        await using (var scope = factory.Scope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var found = (await users.FindByIdAsync(user.Id))!;
+            Assert.True(await users.CheckPasswordAsync(found, "Fresh-Passw0rd-1!"));
+            Assert.False(await users.CheckPasswordAsync(found, TestUser.Password));
+            Assert.NotEqual(stampBefore, found.SecurityStamp);
+            Assert.False(await users.IsLockedOutAsync(found));
+        }
+    }
+
+    [Fact]
     public async Task UsersSuspendAndUnsuspend_TogglesTheSuspension_UnknownUserFails()
     {
         var user = await factory.CreateUserAsync();

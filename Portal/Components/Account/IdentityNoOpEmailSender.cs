@@ -4,7 +4,7 @@ using Portal.Features.Accounts;
 
 namespace Portal.Components.Account;
 
-// Remove the "else if (EmailSender is IdentityNoOpEmailSender)" block from RegisterConfirmation.razor after updating with a real implementation.
+// Used when no SMTP server is configured (see EmailOptions): account mail goes nowhere, and the pages say so instead of promising it.
 internal sealed class IdentityNoOpEmailSender : IEmailSender<ApplicationUser>
 {
     private readonly IEmailSender emailSender = new NoOpEmailSender();

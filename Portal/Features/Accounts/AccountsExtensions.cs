@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Portal.Components.Account;
+using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Accounts;
@@ -8,10 +9,11 @@ namespace Portal.Features.Accounts;
 /// <summary>Identity (cookie sign-in, lockout, roles) for the portal.</summary>
 public static class AccountsExtensions
 {
-    /// <summary>Configuration key: an e-mail sender is configured, so registration requires confirmation.</summary>
-    public const string EmailSenderConfiguredKey = "Email:SenderConfigured";
-
-    /// <summary>Adds Identity on <see cref="PortalDbContext"/> with lockout on and confirmation only when e-mail can be sent.</summary>
+    /// <summary>
+    /// Adds Identity on <see cref="PortalDbContext"/> with lockout on, and account mail through SMTP when the
+    /// <c>Email</c> section configures it (<see cref="EmailOptions.IsConfigured"/>): then registration asks for e-mail
+    /// confirmation and a forgotten password can be reset by mail; without it neither is offered.
+    /// </summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCascadingAuthenticationState();
@@ -24,7 +26,14 @@ public static class AccountsExtensions
             })
             .AddIdentityCookies();
 
-        var emailConfigured = configuration.GetValue<bool>(EmailSenderConfiguredKey);
+        var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        var emailConfigured = email.IsConfigured;
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.Smtp.Host) == string.IsNullOrWhiteSpace(o.From),
+                "Email:Smtp:Host and Email:From go together: set both to send mail, or neither")
+            .Validate(o => o.Smtp.Port is > 0 and < 65536, "Email:Smtp:Port must be 1–65535")
+            .ValidateOnStart();
+        services.AddSingleton<SmtpMailer>();
         services.AddIdentityCore<ApplicationUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = emailConfigured;
@@ -39,7 +48,8 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        if (emailConfigured) services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        else services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         services.AddScoped<UserProvisioning>();
         services.AddScoped<UserSuspension>();
         services.AddScoped<Admin.LoadTestSeed>();

@@ -51,6 +51,20 @@ public static class AdminCli
             }));
             return command;
         }
+        var usersSetPassword = new Command("set-password", "Set a new password for a user (signs out their other sessions)") { email, password };
+        usersSetPassword.SetAction((r, ct) => Run(services, stderr, async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = await FindUserAsync(sp, r.GetValue(email)!);
+            if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
+            // Through a reset token: the password rules apply and the security stamp changes, so old cookies stop working.
+            var result = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), r.GetValue(password)!);
+            if (!result.Succeeded) return Fail(stderr, string.Join("; ", result.Errors.Select(e => e.Description)));
+            await users.ResetAccessFailedCountAsync(user);
+            await users.SetLockoutEndDateAsync(user, null);
+            stdout.WriteLine($"password of {user.Email} changed");
+            return 0;
+        }));
         var usersSuspend = Suspension("suspend", true, "Suspend a user: no sign-in, every API token refused");
         var usersUnsuspend = Suspension("unsuspend", false, "Lift a suspension");
 
@@ -190,7 +204,7 @@ public static class AdminCli
             return 0;
         }));
 
-        root.Subcommands.Add(new Command("users", "Users") { usersCreate, usersSuspend, usersUnsuspend });
+        root.Subcommands.Add(new Command("users", "Users") { usersCreate, usersSetPassword, usersSuspend, usersUnsuspend });
         root.Subcommands.Add(new Command("billing", "Billing") { reconcile, verify });
         root.Subcommands.Add(new Command("balance", "Balances") { adjust });
         root.Subcommands.Add(new Command("tokens", "API tokens") { issue, revoke });
