@@ -858,3 +858,50 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204233147_AdminAuditLog'
+)
+BEGIN
+    CREATE TABLE [AdminAuditEntries] (
+        [Id] bigint NOT NULL IDENTITY,
+        [At] datetimeoffset NOT NULL,
+        [ActorId] nvarchar(450) NOT NULL,
+        [Action] nvarchar(64) NOT NULL,
+        [Target] nvarchar(256) NOT NULL,
+        [Before] nvarchar(256) NULL,
+        [After] nvarchar(256) NULL,
+        [Detail] nvarchar(500) NULL,
+        CONSTRAINT [PK_AdminAuditEntries] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204233147_AdminAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_AdminAuditEntries_Action_Id] ON [AdminAuditEntries] ([Action], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204233147_AdminAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_AdminAuditEntries_At] ON [AdminAuditEntries] ([At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204233147_AdminAuditLog'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204233147_AdminAuditLog', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

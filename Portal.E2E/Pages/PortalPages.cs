@@ -33,9 +33,20 @@ public sealed class PortalPages(IPage page, string baseUrl)
     public async Task LogInAsync(string email, string password, string? totpKey = null)
     {
         await page.GotoAsync($"{baseUrl}/Account/Login");
+        // blazor.web.js takes over form posts once loaded; a click while it attaches can be dropped, so let it settle.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        var logIn = page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true });
+        await logIn.ClickAsync();
+        if (totpKey is null && !await LeftAsync("/Account/Login", TimeSpan.FromSeconds(10)))
+        {
+            // Still on the form: a refusal shows its reason (fail with it); a submit that never went out is sent again.
+            var refusal = page.Locator(".text-danger, .alert, [role=alert]").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S") });
+            if (await refusal.CountAsync() > 0)
+                throw new InvalidOperationException($"sign-in refused: {await refusal.First.InnerTextAsync()}");
+            await logIn.ClickAsync();
+        }
         if (totpKey is not null)
         {
             await page.WaitForURLAsync(url => url.Contains("/Account/LoginWith2fa"));
@@ -43,6 +54,19 @@ public sealed class PortalPages(IPage page, string baseUrl)
             await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
         }
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+    }
+
+    private async Task<bool> LeftAsync(string path, TimeSpan within)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains(path), new() { Timeout = (float)within.TotalMilliseconds });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Opens an interactive page and waits until its circuit is live (buttons work).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Portal.Components.Shared;
+using Portal.Features.Admin;
 using Portal.Features.Billing;
 using Portal.Features.Links;
 using Portal.Features.MiniProgramCodes;
@@ -62,6 +63,18 @@ public sealed partial class LocalizationCoverageTests
 
         Assert.True(missing.Count == 0,
             $"{missing.Count} ledger label(s) have no entry in SharedResource.zh-CN.resx (add a LedgerText mapping and a translation):{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
+    }
+
+    /// <summary>Audit-log action labels are keys built in <see cref="AuditLogPage.ActionLabel"/>, out of the source scan's sight.</summary>
+    [Fact]
+    public void Every_admin_audit_action_has_a_label_with_a_zh_CN_translation()
+    {
+        var translated = ResxNames(Path.Combine(RepoRoot(), "Portal", "Resources", "SharedResource.zh-CN.resx")).ToHashSet(StringComparer.Ordinal);
+        var labels = AdminActions.All.Select(AuditLogPage.ActionLabel).ToList();
+
+        Assert.Equal(AdminActions.All.Count, labels.Distinct().Count()); // each action has its own label, none falls through
+        var missing = labels.Where(l => !translated.Contains(l)).ToList();
+        Assert.True(missing.Count == 0, $"no zh-CN entry for: {string.Join(", ", missing)}");
     }
 
     [Theory]

@@ -63,6 +63,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<LinkCommands>();
         UseAppService<RedemptionCodeService>();
         UseAppService<AdminUserQueries>();
+        UseAppService<AdminAuditLog>();
         UseAppService<UserManager<ApplicationUser>>();
         UseAppService<UserSuspension>();
         return Task.CompletedTask;

@@ -42,6 +42,11 @@ public sealed class UsersPageTests : PortalComponentTest
         Assert.Equal(60, (await Factory.MoneyOfAsync(customer.Id)).Balance);
         cut.WaitForAssertion(() => Assert.Equal("¥0.60", cut.Find("[data-testid=user-balance]").TextContent));
         await Factory.AssertLedgerInvariantsAsync();
+        // The refused debit left no trace in the audit log; the applied one did, with who, before and after.
+        var (audit, total) = await Factory.Services.GetRequiredService<AdminAuditLog>().ListAsync(AdminActions.BalanceAdjust, customer.Email, 0, 10);
+        Assert.Equal(1, total);
+        Assert.Equal((User.Email, customer.Email, "1.00", "0.60", "refund of a mistaken top-up"),
+            (audit[0].Actor, audit[0].Target, audit[0].Before, audit[0].After, audit[0].Detail));
     }
 
     [Fact]

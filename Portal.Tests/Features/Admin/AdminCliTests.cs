@@ -102,6 +102,11 @@ public sealed class AdminCliTests(PortalFactory factory) : IClassFixture<PortalF
         var unknown = await RunAsync("users", "suspend", "--email", NewEmail());
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("no user", unknown.Stderr);
+
+        // Both changes are in the audit log, newest first, as the operating-system user; the refused one is not.
+        var (audit, _) = await factory.Services.GetRequiredService<AdminAuditLog>().ListAsync(null, user.Email, 0, 10);
+        Assert.Equal([AdminActions.UserUnsuspend, AdminActions.UserSuspend], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal("cli:" + Environment.UserName, a.Actor));
     }
 
     [Fact]

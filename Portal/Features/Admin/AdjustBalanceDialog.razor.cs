@@ -14,6 +14,7 @@ namespace Portal.Features.Admin;
 public sealed partial class AdjustBalanceDialog
 {
     [Inject] private BillingLedger Ledger { get; set; } = default!;
+    [Inject] private AdminAuditLog Audit { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
 
@@ -59,6 +60,8 @@ public sealed partial class AdjustBalanceDialog
             var outcome = await Ledger.AdjustAsync(AdminUserId, User.Id, fen, reason);
             if (outcome.Succeeded)
             {
+                await Audit.RecordAsync(AdminUserId, AdminActions.BalanceAdjust, User.Email,
+                    before: Money.Format(outcome.BalanceFen - fen), after: Money.Format(outcome.BalanceFen), detail: reason.Trim());
                 Snackbar.Add(L["Balance of {0} is now {1}", User.Email, UiFormat.Yuan(outcome.BalanceFen)], Severity.Success);
                 MudDialog.Close(DialogResult.Ok(outcome.BalanceFen));
                 return;

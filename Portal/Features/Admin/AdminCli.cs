@@ -34,6 +34,7 @@ public static class AdminCli
             if (extra is not null && !Roles.All.Contains(extra)) return Fail(stderr, $"unknown role '{extra}' (use {string.Join(" or ", Roles.All)})");
             var (user, errors) = await sp.GetRequiredService<UserProvisioning>().CreateAsync(r.GetValue(email)!, r.GetValue(password)!, extra);
             if (user is null) return Fail(stderr, string.Join("; ", errors.Select(e => e.Description)));
+            await Audit(sp, AdminActions.UserCreate, user.Email!, after: extra);
             stdout.WriteLine($"created {user.Email} ({user.Id}){(extra is null ? "" : $" role {extra}")}");
             return 0;
         }));
@@ -46,6 +47,7 @@ public static class AdminCli
                 var user = await FindUserAsync(sp, r.GetValue(email)!);
                 if (user is null) return Fail(stderr, $"no user {r.GetValue(email)}");
                 if (!await sp.GetRequiredService<UserSuspension>().SetSuspendedAsync(user.Id, suspend)) return Fail(stderr, "the change failed");
+                await Audit(sp, suspend ? AdminActions.UserSuspend : AdminActions.UserUnsuspend, user.Email!);
                 stdout.WriteLine($"{(suspend ? "suspended" : "reinstated")} {user.Email}");
                 return 0;
             }));
@@ -62,6 +64,7 @@ public static class AdminCli
             if (!result.Succeeded) return Fail(stderr, string.Join("; ", result.Errors.Select(e => e.Description)));
             await users.ResetAccessFailedCountAsync(user);
             await users.SetLockoutEndDateAsync(user, null);
+            await Audit(sp, AdminActions.UserSetPassword, user.Email!);
             stdout.WriteLine($"password of {user.Email} changed");
             return 0;
         }));
@@ -82,6 +85,7 @@ public static class AdminCli
             if (!outcome.Succeeded)
                 return Fail(stderr, outcome.Error == BalanceChangeError.InsufficientFunds
                     ? $"balance {Money.Format(outcome.BalanceFen)} is too low for {Money.Format(fen)}" : outcome.Error.ToString());
+            await Audit(sp, AdminActions.BalanceAdjust, user.Email!, Money.Format(outcome.BalanceFen - fen), Money.Format(outcome.BalanceFen), r.GetValue(reason)!.Trim());
             stdout.WriteLine($"balance of {user.Email}: {Money.Format(outcome.BalanceFen)}");
             return 0;
         }));
@@ -101,6 +105,7 @@ public static class AdminCli
                 capFen = parsedCap;
             }
             var issued = await sp.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, r.GetValue(name)!, null, ct, capFen, r.GetValue(allowIps));
+            await Audit(sp, AdminActions.TokenIssue, user.Email!, after: issued.Token.Display, detail: issued.Token.Name);
             stdout.WriteLine($"issued token '{issued.Token.Name}' for {user.Email}; it is shown once:");
             stdout.WriteLine(issued.Secret);
             return 0;
@@ -115,6 +120,7 @@ public static class AdminCli
             if (found.Count == 0) return Fail(stderr, $"no live token matches '{r.GetValue(which)}'");
             if (found.Count > 1) return Fail(stderr, $"{found.Count} live tokens start with '{r.GetValue(which)}': give the id ({string.Join(", ", found.Select(t => t.Id))})");
             if (!await tokens.RevokeAnyAsync(found[0].Id, ct)) return Fail(stderr, "the token could not be revoked");
+            await Audit(sp, AdminActions.TokenRevoke, found[0].Display, detail: found[0].Name);
             stdout.WriteLine($"revoked {found[0].Display} ({found[0].Id}, '{found[0].Name}')");
             return 0;
         }));
@@ -141,7 +147,8 @@ public static class AdminCli
             }
             try
             {
-                var (_, codes) = await sp.GetRequiredService<RedemptionCodeService>().CreateBatchAsync(operatorId, fen, r.GetValue(count), expiry, ct);
+                var (batch, codes) = await sp.GetRequiredService<RedemptionCodeService>().CreateBatchAsync(operatorId, fen, r.GetValue(count), expiry, ct);
+                await Audit(sp, AdminActions.CodesCreate, batch.Id.ToString(), after: $"{codes.Count} × {Money.Format(fen)}", detail: BatchDetail(codes.Count, fen, expiry));
                 foreach (var c in codes) stdout.WriteLine(c.Code);
                 return 0;
             }
@@ -244,6 +251,14 @@ public static class AdminCli
         argument.AddError(message);
         return default!;
     }
+
+    /// <summary>Records a successful command in the admin audit log, as the operating-system user who ran it.</summary>
+    private static Task Audit(IServiceProvider sp, string action, string target, string? before = null, string? after = null, string? detail = null) =>
+        sp.GetRequiredService<AdminAuditLog>().RecordAsync("cli:" + Environment.UserName, action, target, before, after, detail);
+
+    /// <summary>The audit detail of a code batch: total value and expiry.</summary>
+    public static string BatchDetail(int count, long amountFen, DateTimeOffset? expiresAt) =>
+        $"total {Money.Format(count * amountFen)}" + (expiresAt is { } e ? $", expires {e:yyyy-MM-dd HH:mm} UTC" : "");
 
     /// <summary>Finds a user by e-mail.</summary>
     public static Task<ApplicationUser?> FindUserAsync(IServiceProvider sp, string email) =>

@@ -17,6 +17,8 @@ public sealed partial class RedemptionCodesPage
 {
     [Inject] private RedemptionCodeService Codes { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private AdminAuditLog Audit { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -44,15 +46,32 @@ public sealed partial class RedemptionCodesPage
     private string? ValidateCount(int value) =>
         value is < 1 or > RedemptionCodeService.MaxBatchCount ? L["Between 1 and {0}", RedemptionCodeService.MaxBatchCount].Value : null;
 
+    /// <summary>A batch this large (count or total value) is confirmed before it is created.</summary>
+    public const int ConfirmCountFrom = 50;
+
+    /// <summary>Total value (fen) from which a batch is confirmed before it is created: ¥500.00.</summary>
+    public const long ConfirmTotalFenFrom = 50_000;
+
     private async Task CreateAsync()
     {
         await form.ValidateAsync();
         if (!form.IsValid || busy || !Money.TryParse(amount, out var fen)) return;
+        var totalFen = fen * count;
+        if (count >= ConfirmCountFrom || totalFen >= ConfirmTotalFenFrom)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync(L["Create this batch?"],
+                L["{0} codes worth {1} each: {2} of balance in all, redeemable by anyone who holds a code.", count, UiFormat.Yuan(fen), UiFormat.Yuan(totalFen)].Value,
+                yesText: L["Create codes"], cancelText: L["Cancel"]);
+            if (confirmed != true) return;
+        }
         busy = true;
         try
         {
             var adminId = (await AuthState).User.UserId();
-            var (batch, codes) = await Codes.CreateBatchAsync(adminId, fen, count, UiFormat.EndOfDayUtc(expiresOn));
+            var expiresAt = UiFormat.EndOfDayUtc(expiresOn);
+            var (batch, codes) = await Codes.CreateBatchAsync(adminId, fen, count, expiresAt);
+            await Audit.RecordAsync(adminId, AdminActions.CodesCreate, batch.Id.ToString(), after: $"{codes.Count} × {Money.Format(fen)}",
+                detail: AdminCli.BatchDetail(codes.Count, fen, expiresAt));
             createdCodes = codes.Select(c => c.Code).ToList();
             createdAmountFen = batch.AmountFen;
             // Only hashes are stored: this download (built here, not served later) is the one chance to export the codes.

@@ -18,6 +18,7 @@ public sealed partial class UsersPage
     [Inject] private AdminUserQueries Users { get; set; } = default!;
     [Inject] private LedgerQueries Ledger { get; set; } = default!;
     [Inject] private UserSuspension Suspension { get; set; } = default!;
+    [Inject] private AdminAuditLog Audit { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -78,6 +79,7 @@ public sealed partial class UsersPage
             if (confirmed != true) return;
         }
         var changed = await Suspension.SetSuspendedAsync(row.Id, locked);
+        if (changed) await Audit.RecordAsync(adminId, locked ? AdminActions.UserSuspend : AdminActions.UserUnsuspend, row.Email);
         Snackbar.Add(changed ? L[locked ? "User locked" : "User unlocked"] : L["The change failed"],
             changed ? Severity.Success : Severity.Error);
         await table.ReloadServerData();

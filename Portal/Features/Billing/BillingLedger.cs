@@ -268,11 +268,12 @@ public sealed class BillingLedger(
         return new(BalanceChangeError.None, row.AmountFen, balanceAfter);
     }
 
-    /// <summary>Sets a product's price in fen (≥ 0); this instance uses it at once (others within the cache lifetime).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Negative price or unknown product.</exception>
+    /// <summary>Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once (others within the cache lifetime).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative price, one above <see cref="BillableProducts.MaxPriceFen"/>, or unknown product.</exception>
     public async Task SetPriceAsync(string product, long priceFen, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(priceFen);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(priceFen, BillableProducts.MaxPriceFen);
         if (BillableProducts.All.All(p => p.Product != product)) throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();

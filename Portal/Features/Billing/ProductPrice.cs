@@ -18,6 +18,12 @@ public sealed class ProductPrice
 /// </summary>
 public static class BillableProducts
 {
+    /// <summary>
+    /// Highest price an admin may set for one call: 10000 fen (¥100.00). A guard against a slip of the keyboard (a price
+    /// typed in fen where yuan were meant is 100 times too high), not a business rule; raise it here if one is needed.
+    /// </summary>
+    public const long MaxPriceFen = 10_000;
+
     /// <summary>POST /generate-shortlink (seed 002 §3).</summary>
     public const string ShortLinkCreate = "shortlink.create";
 

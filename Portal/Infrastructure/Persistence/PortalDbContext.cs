@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Features.Accounts;
+using Portal.Features.Admin;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
@@ -35,6 +36,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<WeChatSession> WeChatSessions => Set<WeChatSession>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<AdminAuditEntry> AdminAuditEntries => Set<AdminAuditEntry>();
 
     /// <summary>ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -57,6 +59,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new MiniProgramAppConfiguration());
         builder.ApplyConfiguration(new WeChatTokenStateConfiguration());
         builder.ApplyConfiguration(new WeChatSessionConfiguration());
+        builder.ApplyConfiguration(new AdminAuditEntryConfiguration());
     }
 }
 
