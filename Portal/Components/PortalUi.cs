@@ -25,6 +25,8 @@ public static class PortalUi
         });
         // Resources are embedded under their marker class's full name (Portal.Resources.SharedResource), so no ResourcesPath.
         services.AddLocalization();
+        // MudBlazor's own texts (pager, aria labels) from the same resources.
+        services.AddTransient<MudLocalizer, Layout.PortalMudLocalizer>();
         services.AddScoped<BalanceState>();
         // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
         services.AddSingleton<LedgerQueries>();
