@@ -1,0 +1,142 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Portal.E2E.Infrastructure;
+using Portal.E2E.Pages;
+
+namespace Portal.E2E;
+
+/// <summary>
+/// axe-core over every page at desktop size (1366 × 900), in Chinese (the default) and in English: signed out (home,
+/// sign-in and the other account pages, not-found), as a user (every feature page and the account settings) and as
+/// an admin signed in with TOTP (every admin page). No page may have a serious or critical violation, and none may
+/// miss its &lt;main&gt; landmark or h1 or skip a heading level. A failure lists each violation with the elements it hit.
+/// </summary>
+public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
+{
+    private static readonly ViewportSize Desktop = new() { Width = 1366, Height = 900 };
+
+    /// <summary>Rules asserted whatever their impact (axe rates them "moderate").</summary>
+    private static readonly HashSet<string> StructureRules = ["landmark-one-main", "page-has-heading-one", "heading-order"];
+
+    private static readonly string[] PublicPages =
+    [
+        "/", "/not-found", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation",
+        "/Account/Lockout", "/Account/RegisterConfirmation", "/Account/ForgotPasswordConfirmation",
+        "/Account/ResetPasswordConfirmation", "/Account/InvalidPasswordReset",
+    ];
+
+    private static readonly string[] UserPages =
+        ["/", "/topup", "/ledger", "/tokens", "/links/short", "/links/miniprogram", "/apps", "/codes/generate", "/codes"];
+
+    private static readonly string[] UserAccountPages =
+    [
+        "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication",
+        "/Account/Manage/EnableAuthenticator", "/Account/Manage/Passkeys", "/Account/Manage/PersonalData",
+        "/Account/Manage/DeletePersonalData", "/Account/Manage/ResetAuthenticator", "/Account/AccessDenied",
+    ];
+
+    private static readonly string[] AdminPages =
+        ["/admin/users", "/admin/codes", "/admin/prices", "/admin/links", "/admin/wechat-tokens", "/admin/audit", "/Account/Manage/GenerateRecoveryCodes", "/Account/Manage/Disable2fa"];
+
+    private readonly PortalServer _server = Start();
+    private readonly List<string> _failures = [];
+    private int _pagesChecked;
+
+    private static PortalServer Start()
+    {
+        var server = new PortalServer();
+        server.Start();
+        return server;
+    }
+
+    [Theory]
+    [InlineData("zh-CN")]
+    [InlineData("en")]
+    public async Task EveryPage_AtDesktopSize_HasNoSeriousOrCriticalViolations(string culture)
+    {
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = Desktop });
+        var pages = new PortalPages(await context.NewPageAsync(), _server.BaseUrl);
+        await UseCultureAsync(pages, culture);
+
+        foreach (var path in PublicPages)
+            await CheckStaticAsync(pages, path, culture);
+
+        var email = $"axe-{Guid.NewGuid():N}@example.com";
+        await pages.UseEnglishAsync(); // the page objects find fields by their English names
+        await pages.RegisterAsync(email, "Axe-Passw0rd!");
+        await UseCultureAsync(pages, culture);
+        foreach (var path in UserPages)
+            await CheckInteractiveAsync(pages, path, culture);
+        foreach (var path in UserAccountPages)
+            await CheckStaticAsync(pages, path, culture);
+
+        await using var adminContext = await browser.Browser.NewContextAsync(new() { ViewportSize = Desktop });
+        var admin = new PortalPages(await adminContext.NewPageAsync(), _server.BaseUrl);
+        await admin.UseEnglishAsync();
+        var key = await _server.EnrollAdminAuthenticatorAsync();
+        await admin.Page.GotoAsync($"{_server.BaseUrl}/Account/Login");
+        await admin.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await admin.Page.GetByLabel("Email").FillAsync(PortalServer.AdminEmail);
+        await admin.Page.GetByLabel("Password").FillAsync(PortalServer.AdminPassword);
+        await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await admin.Page.WaitForURLAsync(url => url.Contains("/Account/LoginWith2fa"));
+        if (culture != "en")
+        {
+            await admin.Page.GotoAsync($"{_server.BaseUrl}/culture/set?culture={culture}&redirectUri={Uri.EscapeDataString(new Uri(admin.Page.Url).PathAndQuery)}");
+        }
+        await AnalyzeAsync(admin.Page, "/Account/LoginWith2fa", culture);
+        await admin.Page.Locator("#Input\\.TwoFactorCode").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await admin.Page.Locator("form button[type=submit]").First.ClickAsync();
+        await admin.Page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        foreach (var path in AdminPages)
+        {
+            if (path.StartsWith("/admin/", StringComparison.Ordinal)) await CheckInteractiveAsync(admin, path, culture);
+            else await CheckStaticAsync(admin, path, culture);
+        }
+
+        Assert.True(_failures.Count == 0,
+            $"{_failures.Count} accessibility violation(s) on {_pagesChecked} pages ({culture}):{Environment.NewLine}{string.Join(Environment.NewLine, _failures)}");
+    }
+
+    private Task UseCultureAsync(PortalPages pages, string culture) =>
+        pages.Page.GotoAsync($"{_server.BaseUrl}/culture/set?culture={culture}&redirectUri=/");
+
+    private async Task CheckStaticAsync(PortalPages pages, string path, string culture)
+    {
+        await pages.Page.GotoAsync(pages.BaseUrl + path);
+        await pages.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await AnalyzeAsync(pages.Page, path, culture);
+    }
+
+    private async Task CheckInteractiveAsync(PortalPages pages, string path, string culture)
+    {
+        await pages.OpenAsync(path);
+        await pages.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Assertions.Expect(pages.Page.Locator(".mud-table-loading, .mud-progress-linear")).ToHaveCountAsync(0);
+        await AnalyzeAsync(pages.Page, path, culture);
+    }
+
+    private async Task AnalyzeAsync(IPage page, string path, string culture)
+    {
+        _pagesChecked++;
+        var result = await page.RunAxe();
+        var name = path == "/" ? "home" : path.Trim('/').Replace('/', '-');
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, $"axe-{culture}-{name}.png"), FullPage = true });
+        foreach (var violation in result.Violations)
+        {
+            if (violation.Impact is not ("serious" or "critical") && !StructureRules.Contains(violation.Id)) continue;
+            var text = new StringBuilder($"  {path} [{violation.Impact}] {violation.Id}: {violation.Help}");
+            foreach (var node in violation.Nodes.Take(5))
+                text.Append(Environment.NewLine).Append("      ").Append(node.Target).Append("  ").Append(Shorten(node.Html)).Append(Environment.NewLine)
+                    .Append("        ").Append(Shorten(string.Join("; ", node.Any.Concat(node.All).Concat(node.None).Select(c => c.Message))));
+            if (violation.Nodes.Length > 5) text.Append(Environment.NewLine).Append($"      … and {violation.Nodes.Length - 5} more");
+            _failures.Add(text.ToString());
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    public void Dispose() => _server.Dispose();
+}
