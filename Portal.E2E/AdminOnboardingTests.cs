@@ -35,6 +35,9 @@ public sealed class AdminOnboardingTests(BrowserFixture browser) : IClassFixture
 
         await admin.Page.Locator("[data-testid=admin-2fa-enrol]").ClickAsync();
         await admin.Page.WaitForURLAsync(url => url.Contains("/Account/Manage/EnableAuthenticator"));
+        // The page creates the admin's authenticator key as it renders: let it finish before the key is replaced below
+        // (two resets at once collide on the token row, and leaving a page mid-load aborts the next navigation).
+        await admin.Page.Locator("#qrCode").WaitForAsync();
 
         await _server.EnrollAdminAuthenticatorAsync();
         await admin.OpenAsync("/");
