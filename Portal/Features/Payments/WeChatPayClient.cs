@@ -195,6 +195,18 @@ public sealed class WeChatPayClient(IHttpClientFactory http, IOptions<WeChatPayO
 
     private PaymentReport? ReadTransaction(JsonNode? t)
     {
+        try
+        {
+            return ReadTransactionFields(t);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            return null; // a field of an unexpected JSON type
+        }
+    }
+
+    private PaymentReport? ReadTransactionFields(JsonNode? t)
+    {
         if (t?["out_trade_no"]?.GetValue<string>() is not { } outTradeNo || t["trade_state"]?.GetValue<string>() is not { } tradeState) return null;
         var state = tradeState switch
         {
