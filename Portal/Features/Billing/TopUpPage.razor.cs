@@ -8,10 +8,14 @@ using Portal.Resources;
 
 namespace Portal.Features.Billing;
 
-/// <summary><c>/topup</c>: redeems a code through <see cref="BillingLedger.RedeemAsync"/> and shows the new balance or why it failed.</summary>
+/// <summary>
+/// <c>/topup</c>: pays an order with WeChat Pay when it is configured (<see cref="Payments.WeChatPayPanel"/>), and redeems a
+/// code through <see cref="BillingLedger.RedeemAsync"/>, showing the new balance or why it failed.
+/// </summary>
 public sealed partial class TopUpPage
 {
     [Inject] private BillingLedger Ledger { get; set; } = default!;
+    [Inject] private Payments.TopUpService TopUps { get; set; } = default!;
     [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;

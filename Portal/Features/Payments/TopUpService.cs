@@ -38,6 +38,12 @@ public sealed class TopUpService(
     IDbContextFactory<PortalDbContext> dbFactory, IEnumerable<IPaymentProvider> providers, BillingLedger ledger, IOptions<WeChatPayOptions> options,
     TimeProvider time, IFaultInjector faults, ILogger<TopUpService> log)
 {
+    /// <summary>
+    /// Raised in this process after an order changed state here (paid, flagged, closed), with the order's id, so open pages
+    /// update at once; pages also poll, for changes made by another instance.
+    /// </summary>
+    public event Action<Guid>? OrderChanged;
+
     /// <summary>The provider new orders go to, or null when none is configured.</summary>
     public IPaymentProvider? Provider => providers.FirstOrDefault(p => p.Enabled);
 
@@ -211,6 +217,7 @@ public sealed class TopUpService(
             return null;
         }
         var outcome = await ledger.CreditTopUpAsync(report.OutTradeNo, report.TransactionId, report.TotalFen.Value, report.Currency ?? "", ct);
+        if (outcome.Result is TopUpCreditResult.Credited or TopUpCreditResult.Flagged) RaiseChanged(report.OutTradeNo);
         switch (outcome.Result)
         {
             case TopUpCreditResult.Credited:
@@ -226,12 +233,29 @@ public sealed class TopUpService(
         return outcome;
     }
 
+    private void RaiseChanged(string outTradeNo)
+    {
+        if (OrderChanged is not { } handlers || !Guid.TryParseExact(outTradeNo, "N", out var id)) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<Guid>>())
+        {
+            try
+            {
+                handler(id);
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "An order-change listener failed");
+            }
+        }
+    }
+
     private async Task CloseLocallyAsync(Guid orderId, string note)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var now = time.GetUtcNow();
         var text = note.Length <= 500 ? note : note[..500];
-        await db.TopUpOrders.Where(o => o.Id == orderId && o.Status == TopUpOrderStatus.Pending).ExecuteUpdateAsync(s => s
+        var closed = await db.TopUpOrders.Where(o => o.Id == orderId && o.Status == TopUpOrderStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(o => o.Status, TopUpOrderStatus.Closed).SetProperty(o => o.Note, text).SetProperty(o => o.CompletedAt, now), CancellationToken.None);
+        if (closed == 1) RaiseChanged(orderId.ToString("N"));
     }
 }
