@@ -56,6 +56,11 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
         cut.WaitForAssertion(() => Assert.Contains("Paid. Your balance has been topped up.", cut.Find("[data-testid=wxpay-status]").TextContent));
         Assert.Contains("Paid", cut.Find("[data-testid=topup-orders]").TextContent);
         Assert.Equal(5_030, Ctx.Services.GetRequiredService<Portal.Components.Shared.BalanceState>().BalanceFen);
+        cut.WaitForAssertion(() => Assert.Equal("¥50.30", cut.Find("[data-testid=topup-balance]").TextContent));
+
+        // Another top-up starts from the amount form again.
+        await cut.InvokeAsync(() => cut.Find("[data-testid=wxpay-again]").Click());
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=wxpay-amount]")));
     }
 
     [Fact]

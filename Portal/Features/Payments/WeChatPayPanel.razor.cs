@@ -39,9 +39,13 @@ public sealed partial class WeChatPayPanel
     private ITimer? timer;
     private DateTimeOffset nextPoll;
     private int refreshing;
+    private System.Globalization.CultureInfo culture = System.Globalization.CultureInfo.CurrentCulture;
+    private System.Globalization.CultureInfo uiCulture = System.Globalization.CultureInfo.CurrentUICulture;
 
     protected override async Task OnInitializedAsync()
     {
+        // The circuit's culture: OrderChanged arrives on the thread (and culture) of whoever credited the order.
+        (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
         userId = (await AuthState).User.UserId();
         orders = await TopUps.ListOrdersAsync(userId);
         TopUps.OrderChanged += OnOrderChanged;
@@ -72,7 +76,7 @@ public sealed partial class WeChatPayPanel
         try
         {
             var outcome = await TopUps.CreateOrderAsync(userId, fen, L["Portal balance top-up"]);
-            if (outcome.Error == CreateOrderError.None && outcome.Order is { CodeUrl: { } codeUrl } created)
+            if (outcome.Error == CreateOrderError.None && outcome.Order is { CodeUrl: { } codeUrl } created && codeUrl.Length > 0)
             {
                 order = created;
                 qrDataUrl = "data:image/png;base64," + Qr(codeUrl);
@@ -98,7 +102,13 @@ public sealed partial class WeChatPayPanel
 
     private void OnOrderChanged(Guid orderId)
     {
-        if (order?.Id == orderId) _ = InvokeAsync(() => RefreshAsync(force: true));
+        if (order?.Id != orderId) return;
+        _ = InvokeAsync(() =>
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
+            return RefreshAsync(force: true);
+        });
     }
 
     private async Task TickAsync()
