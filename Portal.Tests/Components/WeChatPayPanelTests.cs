@@ -64,6 +64,28 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
     }
 
     [Fact]
+    public async Task AdminOrdersPage_ListsOrders_AndReQueryCreditsAPaidOne()
+    {
+        UseCulture("en");
+        await SignInAsync(role: "Admin");
+        var payer = await Factory.CreateUserAsync();
+        _stub.Given(Request.Create().WithPath(WeChatPayHarness.NativePath).UsingPost())
+            .RespondWith(_keys.Answer(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=Adm\"}", DateTimeOffset.UtcNow));
+        var order = (await Factory.Services.GetRequiredService<TopUpService>().CreateOrderAsync(payer.Id, 2_500, "x")).Order!;
+        _stub.Given(Request.Create().WithPath($"/v3/pay/transactions/out-trade-no/{order.OutTradeNo}").UsingGet())
+            .RespondWith(_keys.Answer(200, WeChatPayKeysForTests.Transaction(order.OutTradeNo, "SUCCESS", 2_500, "4200009999"), DateTimeOffset.UtcNow));
+
+        var cut = RenderPage<TopUpOrdersAdminPage>();
+        cut.WaitForAssertion(() => Assert.Contains(payer.Email, cut.Find("[data-testid=payments-table]").TextContent));
+        Assert.Contains("Awaiting payment", cut.Find("[data-testid=payments-table]").TextContent);
+        await cut.InvokeAsync(() => cut.Find($"[data-testid=requery-{order.OutTradeNo}]").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains("4200009999", cut.Find("[data-testid=payments-table]").TextContent));
+        Assert.Empty(cut.FindAll($"[data-testid=requery-{order.OutTradeNo}]"));
+        Assert.Equal(2_500, (await Factory.MoneyOfAsync(payer.Id)).Balance);
+    }
+
+    [Fact]
     public async Task AmountBelowMinimum_ShowsTheRangeInChinese_AndCannotBeOrdered()
     {
         UseCulture("zh-CN");

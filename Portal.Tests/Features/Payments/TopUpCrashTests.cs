@@ -62,6 +62,34 @@ public sealed class TopUpCrashTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoInstancesOnOneDatabase_EachGettingCopiesOfTheNotificationAndRunningTheJob_CreditOnce()
+    {
+        // Disposed in reverse order: the second instance stops first, then the first drops the database.
+        using var first = new WeChatPayHarness(_keys, new FakeClockPortalFactory(_database, deleteOnDispose: true));
+        using var second = new WeChatPayHarness(_keys, new FakeClockPortalFactory(_database, deleteOnDispose: false));
+        var user = await first.Factory.CreateUserAsync();
+        var order = await first.CreateOrderAsync(user, 6_600);
+        var transaction = WeChatPayKeysForTests.Transaction(order.OutTradeNo, "SUCCESS", 6_600);
+        first.QueryAnswers(order.OutTradeNo, transaction);
+        second.QueryAnswers(order.OutTradeNo, transaction);
+        var body = _keys.Notification(transaction);
+
+        var work = new List<Task>();
+        for (var i = 0; i < 5; i++)
+        {
+            work.Add(first.NotifyAsync(body));
+            work.Add(second.NotifyAsync(body));
+            work.Add(first.TopUps.ReconcileAsync(TimeSpan.Zero, 10));
+            work.Add(second.TopUps.ReconcileAsync(TimeSpan.Zero, 10));
+        }
+        await Task.WhenAll(work);
+
+        var money = await second.Factory.MoneyOfAsync(user.Id);
+        Assert.Equal((6_600L, 1), (money.Balance, money.Entries));
+        await second.Factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
     public async Task KilledBeforeCommit_AndNotificationNeverResent_TheJobCreditsOnce()
     {
         TestUser user;
