@@ -214,6 +214,39 @@ public sealed class TopUpPaymentTests : IDisposable
     }
 
     [Fact]
+    public async Task OrderClosedAtWeChatPay_IsClosedHereAtOnce_WithoutWaitingForExpiry()
+    {
+        var user = await _h.Factory.CreateUserAsync();
+        var order = await _h.CreateOrderAsync(user, 1_000);
+        _h.QueryAnswers(order.OutTradeNo, WeChatPayKeysForTests.Transaction(order.OutTradeNo, "CLOSED", 1_000));
+
+        var after = await _h.TopUps.RequeryAsync(order.Id);
+
+        Assert.Equal(TopUpOrderStatus.Closed, after!.Status);
+        Assert.Equal("closed at the provider", after.Note);
+        Assert.DoesNotContain(_h.Stub.LogEntries, e => e.RequestMessage.Path.EndsWith("/close", StringComparison.Ordinal));
+        Assert.Equal(0, (await _h.Factory.MoneyOfAsync(user.Id)).Balance);
+    }
+
+    [Fact]
+    public async Task ExpiredOrder_PaidJustBeforeTheClose_StaysPendingAndIsCreditedNextRun()
+    {
+        var user = await _h.Factory.CreateUserAsync();
+        var order = await _h.CreateOrderAsync(user, 1_200);
+        _h.Factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        _h.QueryAnswers(order.OutTradeNo, WeChatPayKeysForTests.Transaction(order.OutTradeNo, "NOTPAY", 1_200));
+        _h.Stub.Given(WireMock.RequestBuilders.Request.Create().WithPath($"/v3/pay/transactions/out-trade-no/{order.OutTradeNo}/close").UsingPost())
+            .RespondWith(_h.Keys.Answer(400, "{\"code\":\"ORDER_PAID\",\"message\":\"订单已支付\"}", _h.Now));
+
+        Assert.Equal(new ReconcileSummary(1, 0, 0), await _h.TopUps.ReconcileAsync(TimeSpan.Zero, 10));
+        _h.Stub.Reset();
+        _h.QueryAnswers(order.OutTradeNo, WeChatPayKeysForTests.Transaction(order.OutTradeNo, "SUCCESS", 1_200));
+        Assert.Equal(new ReconcileSummary(1, 1, 0), await _h.TopUps.ReconcileAsync(TimeSpan.Zero, 10));
+
+        Assert.Equal(1_200, (await _h.Factory.MoneyOfAsync(user.Id)).Balance);
+    }
+
+    [Fact]
     public async Task AmountOrCurrencyMismatch_IsNotCredited_AndTheOrderIsFlagged()
     {
         var user = await _h.Factory.CreateUserAsync();

@@ -161,11 +161,23 @@ public sealed class TopUpService(
         {
             var report = await provider.QueryAsync(order.OutTradeNo, ct);
             var outcome = await ApplyAsync(report, ct);
-            if (outcome is null && order.Status == TopUpOrderStatus.Pending && time.GetUtcNow() >= order.ExpiresAt)
+            if (outcome is null && order.Status == TopUpOrderStatus.Pending)
             {
-                if (report.State == PaymentState.Unpaid) await provider.CloseAsync(order.OutTradeNo, ct);
-                if (report.State is PaymentState.Unpaid or PaymentState.NotFound)
-                    await CloseLocallyAsync(order.Id, report.State == PaymentState.NotFound ? "expired; unknown to the provider" : "expired unpaid");
+                var expired = time.GetUtcNow() >= order.ExpiresAt;
+                switch (report.State)
+                {
+                    case PaymentState.Closed or PaymentState.Refunded:
+                        // Never payable again (closed, revoked, failed, or refunded outside Portal before it was credited here).
+                        await CloseLocallyAsync(order.Id, $"{report.State.ToString().ToLowerInvariant()} at the provider");
+                        break;
+                    case PaymentState.Unpaid when expired:
+                        await provider.CloseAsync(order.OutTradeNo, ct); // fails when the payer paid meanwhile: stays Pending, credited next time
+                        await CloseLocallyAsync(order.Id, "expired unpaid");
+                        break;
+                    case PaymentState.NotFound when expired:
+                        await CloseLocallyAsync(order.Id, "expired; unknown to the provider");
+                        break;
+                }
             }
         }
         await using var read = await dbFactory.CreateDbContextAsync(ct);
