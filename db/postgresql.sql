@@ -819,3 +819,73 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    ALTER TABLE "LedgerEntries" ADD "TopUpOrderId" uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    CREATE TABLE "TopUpOrders" (
+        "Id" uuid NOT NULL,
+        "UserId" character varying(450) NOT NULL,
+        "Provider" character varying(20) NOT NULL,
+        "OutTradeNo" character varying(32) NOT NULL,
+        "AmountFen" bigint NOT NULL,
+        "Currency" character varying(3) NOT NULL,
+        "Status" character varying(20) NOT NULL,
+        "CodeUrl" character varying(256),
+        "TransactionId" character varying(64),
+        "Note" character varying(500),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "CompletedAt" timestamp with time zone,
+        CONSTRAINT "PK_TopUpOrders" PRIMARY KEY ("Id"),
+        CONSTRAINT "CK_TopUpOrders_AmountFen_Positive" CHECK ("AmountFen" > 0),
+        CONSTRAINT "FK_TopUpOrders_Accounts_UserId" FOREIGN KEY ("UserId") REFERENCES "Accounts" ("UserId") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    CREATE UNIQUE INDEX "IX_LedgerEntries_TopUpOrderId" ON "LedgerEntries" ("TopUpOrderId") WHERE "TopUpOrderId" IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    CREATE UNIQUE INDEX "IX_TopUpOrders_OutTradeNo" ON "TopUpOrders" ("OutTradeNo");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    CREATE INDEX "IX_TopUpOrders_Status_CreatedAt" ON "TopUpOrders" ("Status", "CreatedAt") WHERE "Status" = 'Pending';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    CREATE INDEX "IX_TopUpOrders_UserId_CreatedAt" ON "TopUpOrders" ("UserId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261204235344_TopUpOrders') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261204235344_TopUpOrders', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -905,3 +905,81 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    ALTER TABLE [LedgerEntries] ADD [TopUpOrderId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    CREATE TABLE [TopUpOrders] (
+        [Id] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [Provider] nvarchar(20) NOT NULL,
+        [OutTradeNo] nvarchar(32) NOT NULL,
+        [AmountFen] bigint NOT NULL,
+        [Currency] nvarchar(3) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [CodeUrl] nvarchar(256) NULL,
+        [TransactionId] nvarchar(64) NULL,
+        [Note] nvarchar(500) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_TopUpOrders] PRIMARY KEY ([Id]),
+        CONSTRAINT [CK_TopUpOrders_AmountFen_Positive] CHECK ("AmountFen" > 0),
+        CONSTRAINT [FK_TopUpOrders_Accounts_UserId] FOREIGN KEY ([UserId]) REFERENCES [Accounts] ([UserId]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_LedgerEntries_TopUpOrderId] ON [LedgerEntries] ([TopUpOrderId]) WHERE "TopUpOrderId" IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_TopUpOrders_OutTradeNo] ON [TopUpOrders] ([OutTradeNo]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_TopUpOrders_Status_CreatedAt] ON [TopUpOrders] ([Status], [CreatedAt]) WHERE "Status" = ''Pending''');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    CREATE INDEX [IX_TopUpOrders_UserId_CreatedAt] ON [TopUpOrders] ([UserId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204235342_TopUpOrders'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204235342_TopUpOrders', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -66,6 +66,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<AdminAuditLog>();
         UseAppService<UserManager<ApplicationUser>>();
         UseAppService<UserSuspension>();
+        UseAppService<Portal.Features.Payments.TopUpService>();
         return Task.CompletedTask;
     }
 

@@ -57,6 +57,16 @@ public sealed class TopUpPageTests : PortalComponentTest
         Assert.Equal(0, (await Factory.MoneyOfAsync(User.Id)).Balance);
     }
 
+    [Fact]
+    public async Task WeChatPayNotConfigured_OnlyRedemptionIsOffered()
+    {
+        UseCulture("en");
+        await SignInAsync();
+        var cut = RenderPage<TopUpPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=redeem-code]")));
+        Assert.Empty(cut.FindAll("[data-testid=wxpay-panel]"));
+    }
+
     private async Task<string> CreateCodeAsync(long amountFen)
     {
         var (_, codes) = await Factory.Services.GetRequiredService<RedemptionCodeService>().CreateBatchAsync("test-admin", amountFen, 1, null);

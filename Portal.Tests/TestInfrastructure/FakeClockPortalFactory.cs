@@ -17,6 +17,12 @@ public class FakeClockPortalFactory : PortalFactory
     {
         TestServices.Add(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
+
+    /// <summary>A factory over the database <paramref name="database"/> (e.g. a restart over the same data), with a fake clock.</summary>
+    internal FakeClockPortalFactory(string database, bool deleteOnDispose) : base(database, deleteOnDispose)
+    {
+        TestServices.Add(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
 }
 
 /// <summary>Trait values used to select test subsets (<c>dotnet test --filter Category=Money</c>).</summary>

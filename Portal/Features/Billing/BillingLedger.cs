@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing.Ledger;
@@ -90,6 +91,26 @@ public sealed record BalanceChangeOutcome(BalanceChangeError Error, long AmountF
     /// <summary>True when the balance changed.</summary>
     public bool Succeeded => Error == BalanceChangeError.None;
 }
+
+/// <summary>What became of a reported top-up payment (<see cref="BillingLedger.CreditTopUpAsync"/>).</summary>
+public enum TopUpCreditResult
+{
+    /// <summary>This call moved the order to Paid and credited its amount.</summary>
+    Credited,
+    /// <summary>The order was already Paid (a duplicate or concurrent report): nothing credited again.</summary>
+    AlreadyPaid,
+    /// <summary>The payment does not match the order (amount or currency): the order is Flagged, nothing credited.</summary>
+    Flagged,
+    /// <summary>No order has this merchant order number.</summary>
+    UnknownOrder,
+}
+
+/// <summary>Result of <see cref="BillingLedger.CreditTopUpAsync"/>.</summary>
+/// <param name="Result">What happened.</param>
+/// <param name="UserId">The order's owner (empty for an unknown order).</param>
+/// <param name="AmountFen">The amount credited by this call, in fen (0 unless <see cref="TopUpCreditResult.Credited"/>).</param>
+/// <param name="BalanceFen">The owner's balance afterwards, in fen.</param>
+public sealed record TopUpCreditOutcome(TopUpCreditResult Result, string UserId, long AmountFen, long BalanceFen);
 
 /// <summary>
 /// The only code that writes balances, charges and ledger entries (docs/money.md). Debits, settlements and refunds go
@@ -266,6 +287,74 @@ public sealed class BillingLedger(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(BalanceChangeError.None, row.AmountFen, balanceAfter);
+    }
+
+    /// <summary>
+    /// Credits a paid top-up order, exactly once: in one transaction the guarded transition
+    /// <c>UPDATE TopUpOrders SET Status = 'Paid' … WHERE Id = @id AND Status IN ('Pending', 'Closed')</c>, the credit of the
+    /// order's amount and the <see cref="LedgerEntryKind.TopUp"/> entry naming the order and the provider's transaction
+    /// (unique per order). However many reports of the same payment arrive, on however many instances, one commits the
+    /// transition and the rest find the order Paid. A payment whose amount or currency differs from the order's is not
+    /// credited: the order becomes Flagged for an admin (same guard). A Closed order that the provider nevertheless reports
+    /// paid is credited: the payer's money arrived.
+    /// </summary>
+    /// <param name="outTradeNo">The merchant order number the provider reported.</param>
+    /// <param name="transactionId">The provider's transaction id (≤ 64 chars).</param>
+    /// <param name="paidFen">The total the provider reports, in fen.</param>
+    /// <param name="currency">Its currency (ISO 4217).</param>
+    /// <param name="ct">Cancellation (before the transaction commits).</param>
+    public async Task<TopUpCreditOutcome> CreditTopUpAsync(string outTradeNo, string transactionId, long paidFen, string currency, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(transactionId);
+        transactionId = Truncate(transactionId, 64);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var order = await db.TopUpOrders.AsNoTracking().SingleOrDefaultAsync(o => o.OutTradeNo == outTradeNo, ct);
+        if (order is null) return new(TopUpCreditResult.UnknownOrder, "", 0, 0);
+        if (order.Status is Payments.TopUpOrderStatus.Paid or Payments.TopUpOrderStatus.Flagged) return await SettledAsync(db, order.Id, order.UserId, ct);
+        var now = time.GetUtcNow();
+        Expression<Func<Payments.TopUpOrder, bool>> open = o => o.Id == order.Id
+            && (o.Status == Payments.TopUpOrderStatus.Pending || o.Status == Payments.TopUpOrderStatus.Closed);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (paidFen != order.AmountFen || !string.Equals(currency, order.Currency, StringComparison.Ordinal))
+        {
+            var note = Truncate($"paid {paidFen} {currency} for an order of {order.AmountFen} {order.Currency}", 500);
+            var flagged = await db.TopUpOrders.Where(open).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, Payments.TopUpOrderStatus.Flagged).SetProperty(o => o.TransactionId, transactionId)
+                .SetProperty(o => o.Note, note).SetProperty(o => o.CompletedAt, now), ct);
+            await tx.CommitAsync(ct);
+            return flagged == 1 ? new(TopUpCreditResult.Flagged, order.UserId, 0, await ReadBalanceAsync(db, order.UserId, ct))
+                : await SettledAsync(db, order.Id, order.UserId, ct);
+        }
+
+        var claimed = await db.TopUpOrders.Where(open).ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.Status, Payments.TopUpOrderStatus.Paid).SetProperty(o => o.TransactionId, transactionId)
+            .SetProperty(o => o.CompletedAt, now), ct);
+        if (claimed != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return await SettledAsync(db, order.Id, order.UserId, ct);
+        }
+        await db.Accounts.Where(a => a.UserId == order.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen + order.AmountFen), ct);
+        var balanceAfter = await ReadBalanceAsync(db, order.UserId, ct);
+        db.LedgerEntries.Add(new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(now), UserId = order.UserId, AmountFen = order.AmountFen, Kind = LedgerEntryKind.TopUp,
+            BalanceAfterFen = balanceAfter, TopUpOrderId = order.Id,
+            Description = Truncate($"{order.Provider} {order.OutTradeNo} {transactionId}", 500), CreatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        faults.At(FaultPoints.InsideTopUpCredit);
+        await tx.CommitAsync(ct);
+        return new(TopUpCreditResult.Credited, order.UserId, order.AmountFen, balanceAfter);
+    }
+
+    private static async Task<TopUpCreditOutcome> SettledAsync(PortalDbContext db, Guid orderId, string userId, CancellationToken ct)
+    {
+        var status = await db.TopUpOrders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync(ct);
+        return new(status == Payments.TopUpOrderStatus.Flagged ? TopUpCreditResult.Flagged : TopUpCreditResult.AlreadyPaid, userId, 0,
+            await ReadBalanceAsync(db, userId, ct));
     }
 
     /// <summary>Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once (others within the cache lifetime).</summary>

@@ -31,6 +31,8 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         // I4 backstop: a debit can be reversed by at most one refund entry. Only refund entries have the column, so the
         // index holds only them (every billed call writes a ledger row: each index on this table is a page per batch).
         b.HasIndex(e => e.RefundOfEntryId).IsUnique().HasFilter("\"RefundOfEntryId\" IS NOT NULL");
+        // Exactly-once backstop for top-ups: an order is credited by at most one entry.
+        b.HasIndex(e => e.TopUpOrderId).IsUnique().HasFilter("\"TopUpOrderId\" IS NOT NULL");
         b.HasOne<Account>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -27,6 +27,12 @@ public static class FaultPoints
     /// <summary>A ledger batch's COMMIT fails (the database refuses it): not a crash, the writer carries on.</summary>
     public const string LedgerCommitFails = "ledger.commit-fails";
 
+    /// <summary>Inside a top-up credit's transaction: order Paid, balance and entry written, not committed.</summary>
+    public const string InsideTopUpCredit = "topup.before-commit";
+
+    /// <summary>A top-up credit committed; the provider's notification has not been answered yet.</summary>
+    public const string AfterTopUpCredit = "topup.after-commit";
+
     /// <summary>A ledger batch committed; none of its callers has been answered yet.</summary>
     public const string LedgerAfterCommit = "ledger.after-commit";
 }

@@ -3,7 +3,7 @@ namespace Portal.Features.Billing;
 /// <summary>What moved money; stored as its name.</summary>
 public enum LedgerEntryKind
 {
-    /// <summary>Credit from a payment provider (reserved for later).</summary>
+    /// <summary>Credit from a paid top-up order (a payment provider); <see cref="LedgerEntry.TopUpOrderId"/> names it.</summary>
     TopUp,
     /// <summary>Credit from redeeming a code.</summary>
     Redeem,
@@ -45,6 +45,9 @@ public sealed class LedgerEntry
 
     /// <summary>For a redemption: the code that was claimed.</summary>
     public Guid? RedemptionCodeId { get; init; }
+
+    /// <summary>For a top-up: the paid order (unique: an order is credited at most once).</summary>
+    public Guid? TopUpOrderId { get; init; }
 
     /// <summary>For an admin adjustment: the admin's user id.</summary>
     public string? AdminUserId { get; init; }

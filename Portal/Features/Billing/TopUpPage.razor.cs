@@ -8,10 +8,14 @@ using Portal.Resources;
 
 namespace Portal.Features.Billing;
 
-/// <summary><c>/topup</c>: redeems a code through <see cref="BillingLedger.RedeemAsync"/> and shows the new balance or why it failed.</summary>
-public sealed partial class TopUpPage
+/// <summary>
+/// <c>/topup</c>: pays an order with WeChat Pay when it is configured (<see cref="Payments.WeChatPayPanel"/>), and redeems a
+/// code through <see cref="BillingLedger.RedeemAsync"/>, showing the new balance or why it failed.
+/// </summary>
+public sealed partial class TopUpPage : IDisposable
 {
     [Inject] private BillingLedger Ledger { get; set; } = default!;
+    [Inject] private Payments.TopUpService TopUps { get; set; } = default!;
     [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
@@ -28,8 +32,15 @@ public sealed partial class TopUpPage
     protected override async Task OnInitializedAsync()
     {
         userId = (await AuthState).User.UserId();
+        Balance.Changed += OnBalanceChanged;
         Balance.Set(await Ledger.GetBalanceFenAsync(userId));
     }
+
+    // A payment credited while the page is open changes the balance from outside this component.
+    private void OnBalanceChanged() => _ = InvokeAsync(StateHasChanged);
+
+    /// <inheritdoc />
+    public void Dispose() => Balance.Changed -= OnBalanceChanged;
 
     private string? ValidateCode(string? value) =>
         RedemptionCodes.Normalize(value).Length is > 0 and < 8 ? L["That is too short for a redemption code"].Value : null;

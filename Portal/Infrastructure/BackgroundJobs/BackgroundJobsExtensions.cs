@@ -67,6 +67,7 @@ public static class BackgroundJobsExtensions
         recurring.AddOrUpdate<ReconcilePendingChargesJob>(ReconcilePendingChargesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<PurgeExpiredIdempotencyKeysJob>(PurgeExpiredIdempotencyKeysJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<PurgeExpiredCodeImagesJob>(PurgeExpiredCodeImagesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<Portal.Features.Payments.ReconcileTopUpOrdersJob>(Portal.Features.Payments.ReconcileTopUpOrdersJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob>(Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 

@@ -26,6 +26,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ProductPrice> ProductPrices => Set<ProductPrice>();
     public DbSet<RedemptionCodeBatch> RedemptionCodeBatches => Set<RedemptionCodeBatch>();
     public DbSet<RedemptionCode> RedemptionCodes => Set<RedemptionCode>();
+    public DbSet<Portal.Features.Payments.TopUpOrder> TopUpOrders => Set<Portal.Features.Payments.TopUpOrder>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ApiTokenDailySpend> ApiTokenDailySpends => Set<ApiTokenDailySpend>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
@@ -60,6 +61,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new WeChatTokenStateConfiguration());
         builder.ApplyConfiguration(new WeChatSessionConfiguration());
         builder.ApplyConfiguration(new AdminAuditEntryConfiguration());
+        builder.ApplyConfiguration(new Portal.Features.Payments.TopUpOrderConfiguration());
     }
 }
 

@@ -1,0 +1,106 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Portal.Features.Payments;
+
+/// <summary>Registers top-up payments (WeChat Pay Native) and maps the provider's notify endpoint.</summary>
+public static class PaymentsExtensions
+{
+    /// <summary>Path WeChat Pay posts notifications to (configure <see cref="WeChatPayOptions.NotifyUrl"/> as the public URL of it).</summary>
+    public const string WeChatPayNotifyPath = "/payments/wechatpay/notify";
+
+    /// <summary>Largest notification body read, in bytes (WeChat's are about 1 KiB).</summary>
+    public const int MaxNotificationBytes = 64 * 1024;
+
+    /// <summary>Adds the options (validated on start), the WeChat Pay client, the top-up service and the reconciling job.</summary>
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WeChatPayOptions>().Bind(configuration.GetSection(WeChatPayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WeChatPayOptions>, WeChatPayKeyValidation>();
+        services.AddHttpClient(WeChatPayClient.HttpClientName, (sp, client) =>
+            {
+                var baseUrl = sp.GetRequiredService<IOptions<WeChatPayOptions>>().Value.ApiBaseUrl;
+                client.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+                client.Timeout = Timeout.InfiniteTimeSpan; // each call has its own (WeChatPayOptions.Timeout)
+            })
+            .RemoveAllLoggers();
+        services.AddSingleton<WeChatPayKeys>();
+        services.AddSingleton<WeChatPayClient>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<WeChatPayClient>());
+        services.AddSingleton<TopUpService>();
+        services.AddTransient<ReconcileTopUpOrdersJob>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>POST /payments/wechatpay/notify</c> (anonymous: the signature is the authentication). Answers 204 when the
+    /// notification was verified and applied (also when it repeats one already applied), and
+    /// <c>{"code":"FAIL","message":"…"}</c> with 400 (refused: bad signature, stale, undecryptable) or 500 (could not be
+    /// applied now) otherwise, so WeChat Pay sends it again.
+    /// </summary>
+    public static void MapPaymentEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(WeChatPayNotifyPath, async (HttpContext http, TopUpService topUps, ILoggerFactory logs) =>
+        {
+            string body;
+            try
+            {
+                body = await ReadBodyAsync(http.Request, http.RequestAborted);
+            }
+            catch (InvalidDataException)
+            {
+                return Fail(StatusCodes.Status413PayloadTooLarge, "body too large");
+            }
+            try
+            {
+                var refused = await topUps.HandleNotificationAsync(WeChatPayClient.ProviderName,
+                    name => http.Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, body, CancellationToken.None);
+                return refused is null ? Results.NoContent() : Fail(StatusCodes.Status400BadRequest, refused);
+            }
+            catch (Exception ex) when (ex is not Billing.InjectedFaultException)
+            {
+                logs.CreateLogger(typeof(PaymentsExtensions)).LogError(ex, "WeChat Pay notification could not be applied; WeChat Pay will send it again");
+                return Fail(StatusCodes.Status500InternalServerError, "temporarily unable to process");
+            }
+        }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+    }
+
+    private static IResult Fail(int status, string message) => Results.Json(new { code = "FAIL", message }, statusCode: status);
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxNotificationBytes) throw new InvalidDataException("too large");
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
+
+/// <summary>
+/// Recurring job <c>payments:reconcile-topups</c> (every minute): re-queries Pending top-up orders older than a minute, so
+/// a lost notification still credits, and closes the expired unpaid ones. Does nothing when payments are off.
+/// </summary>
+public sealed class ReconcileTopUpOrdersJob(TopUpService topUps)
+{
+    /// <summary>The recurring job id.</summary>
+    public const string Id = "payments:reconcile-topups";
+
+    /// <summary>Orders younger than this are left to their notification.</summary>
+    public static readonly TimeSpan MinAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>Most orders one run queries.</summary>
+    public const int BatchSize = 200;
+
+    /// <summary>Runs once.</summary>
+    [Hangfire.DisableConcurrentExecution(60)]
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (!topUps.Enabled) return;
+        await topUps.ReconcileAsync(MinAge, BatchSize, ct);
+    }
+}
