@@ -21,6 +21,14 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     || echo "(no CJK font: Chinese text in screenshots shows as boxes)"
 fi
 
+# Independent implementations the WeChat Pay crypto tests compare against: openssl (RSA-SHA256) and Python's
+# cryptography package (AES-256-GCM).
+if ! command -v openssl >/dev/null || ! python3 -c 'import cryptography' 2>/dev/null; then
+  echo "== installing openssl and python3-cryptography"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl python3 python3-cryptography >/dev/null \
+    || echo "(could not install openssl/python3-cryptography: the WeChat Pay crypto comparison tests will fail)"
+fi
+
 echo "== restore and build"
 if ! dotnet build Portal.sln -c Release -nologo -v q; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
