@@ -283,8 +283,9 @@ internal static class OpenApiSchemas
         Prop(schema, isHyaline, new OpenApiSchema { Type = JsonSchemaType.Boolean | JsonSchemaType.Null, Description = "Transparent background (answered as PNG). Default false." });
         Prop(schema, envVersion, new OpenApiSchema
         {
-            Type = JsonSchemaType.String,
-            Enum = [JsonValue.Create("release"), JsonValue.Create("trial"), JsonValue.Create("develop")],
+            // Nullable, so that generators make it optional instead of always sending their enum's first member.
+            Type = JsonSchemaType.String | JsonSchemaType.Null,
+            Enum = [JsonValue.Create("release"), JsonValue.Create("trial"), JsonValue.Create("develop"), null!],
             Description = "Version to open: `release`, `trial` or `develop`. Default release.", Examples = ["release"],
         });
         Prop(schema, checkPath, new OpenApiSchema { Type = JsonSchemaType.Boolean | JsonSchemaType.Null, Description = "Check that the page exists in the published version. Default true." });
