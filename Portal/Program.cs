@@ -18,7 +18,6 @@ using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.RateLimiting;
-using Scalar.AspNetCore;
 
 var isAdminCli = AdminCli.IsAdminCommand(args);
 var builder = WebApplication.CreateBuilder(args);
@@ -82,7 +81,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapOpenApi();
 app.MapHealthEndpoints();
-app.MapScalarApiReference("/api-docs");
+app.MapApiDocs();
 app.MapLinksEndpoints();
 app.MapAdminEndpoints();
 app.MapMiniProgramCodesEndpoints();
