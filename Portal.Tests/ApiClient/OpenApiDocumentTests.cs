@@ -107,6 +107,7 @@ public sealed class OpenApiDocumentTests : IClassFixture<PortalFactory>
         Assert.True(image.GetProperty("headers").TryGetProperty("Cache-Control", out _));
         Assert.False(redirect.TryGetProperty("200", out _));
         Assert.True(redirect.GetProperty("302").GetProperty("headers").TryGetProperty("Location", out _));
+        Assert.True(redirect.GetProperty("429").GetProperty("headers").TryGetProperty("Retry-After", out _));
         Assert.True((await OperationAsync("get /codes/{publicId}")).GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _));
     }
 

@@ -174,6 +174,7 @@ public static class PortalOpenApi
             {
                 if (value is not OpenApiResponse response) continue;
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                if (response.Content?.TryGetValue("text/html", out var html) == true) html.Schema ??= new OpenApiSchema { Type = JsonSchemaType.String };
                 switch (key)
                 {
                     case "302":
@@ -205,6 +206,18 @@ public static class PortalOpenApi
                         break;
                 }
             }
+            // Public pages share a per-address rate limit; beyond it they answer a short HTML page.
+            operation.Responses["429"] = new OpenApiResponse
+            {
+                Description = "Too many requests from this address; retry after `Retry-After` seconds.",
+                Content = head ? null : new Dictionary<string, OpenApiMediaType> { ["text/html"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = Header("Seconds to wait before retrying.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" }),
+                },
+            };
+            if (path.StartsWith("m/", StringComparison.Ordinal) && operation.Responses.TryGetValue("200", out var landing) && landing is OpenApiResponse page)
+                page.Headers!["Vary"] = Header("`User-Agent`: phones and WeChat get a page that opens the mini-program, desktops a QR code.", example: "User-Agent");
             if (path.StartsWith("codes/", StringComparison.Ordinal))
             {
                 operation.Parameters ??= [];
