@@ -112,6 +112,16 @@ public sealed class OpenApiDocumentTests : IClassFixture<PortalFactory>
     }
 
     [Fact]
+    public async Task Document_WithPublicBaseUrl_NamesItAsTheServer()
+    {
+        using var factory = new PortalFactory { Settings = { ["Portal:PublicBaseUrl"] = "https://api.example.test/" } };
+
+        var document = JsonDocument.Parse(await factory.ApiClient(null).GetStringAsync("/openapi/v1.json")).RootElement;
+
+        Assert.Equal(["https://api.example.test"], document.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("url").GetString()));
+    }
+
+    [Fact]
     public async Task Document_Summaries_AreOneLinePlainText()
     {
         var document = await _document.Value;

@@ -337,6 +337,9 @@ public static class PortalOpenApi
                     "(`Authorization: Bearer wxp_…`); both are accepted.",
             };
             document.Tags = new HashSet<OpenApiTag>(OpenApiTags.All.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            // Behind a proxy the request's own address is not the public one: clients should call the configured base.
+            var publicBase = context.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value.PublicBaseUrl;
+            if (!string.IsNullOrWhiteSpace(publicBase)) document.Servers = [new OpenApiServer { Url = publicBase.Trim() }];
             foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
             OpenApiSchemas.Complete(document);
             return Task.CompletedTask;
