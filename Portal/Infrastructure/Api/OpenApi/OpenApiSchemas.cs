@@ -146,7 +146,7 @@ internal static class OpenApiSchemas
                 Set(schema, "page", "The page used.", "pages/coach/profile");
                 Set(schema, "width", "The width used, in pixels.", 300);
                 break;
-            case "H5SuccessOfH5QrCodeData":
+            case "H5QrCodeResponse":
                 schema.Description = "Success of envelope B with the generated code.";
                 Set(schema, "success", "Always true.", true);
                 Set(schema, "code", "Always 200.", 200);

@@ -20,6 +20,10 @@ public static class PortalOpenApi
     /// <summary>Adds the document <c>v1</c> with Portal's transformers.</summary>
     public static IServiceCollection AddPortalOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
+        // Generated clients name their classes after these ids; a generic envelope would otherwise be "H5SuccessOfH5QrCodeData".
+        options.CreateSchemaReferenceId = info => info.Type == typeof(H5Success<Portal.Features.MiniProgramCodes.H5QrCodeData>)
+            ? "H5QrCodeResponse"
+            : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         options.AddSchemaTransformer((schema, _, _) =>
         {
             StrictNumbers(schema);
