@@ -38,10 +38,11 @@ public sealed class ApiDocsTests(BrowserFixture browser) : IClassFixture<Browser
 
         Assert.Equal(200, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Portal API" }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Idempotency" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("ApiToken").First).ToBeAttachedAsync();
+        // Generous waits: the page renders a large document in the browser, and the test machine is shared.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Idempotency" }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByText("ApiToken").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
         foreach (var language in new[] { "Shell", "C#", "Python", "JavaScript" })
-            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = language }).First).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = language }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "api-docs.png") });
         Assert.Empty(elsewhere);
