@@ -29,7 +29,15 @@ if ! command -v openssl >/dev/null || ! python3 -c 'import cryptography' 2>/dev/
     || echo "(could not install openssl/python3-cryptography: the WeChat Pay crypto comparison tests will fail)"
 fi
 
+# Node.js for the OpenAPI linters (Spectral and Redocly CLI, installed from the npm registry at test time).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "== installing nodejs and npm"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } \
+    || echo "(could not install nodejs/npm: the OpenAPI lint leg will fail)"
+fi
+
 echo "== restore and build"
+dotnet tool restore >/dev/null || echo "(dotnet tool restore failed: the generated-client test will fail)"
 if ! dotnet build Portal.sln -c Release -nologo -v q; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
@@ -49,13 +57,62 @@ run_tests() { # project, trx name, [VAR=value...], [-- extra dotnet test argumen
 }
 run_tests Portal.Tests/Portal.Tests.csproj unit-and-integration
 
+# OpenAPI lint leg: the document the built app serves must have no errors under Spectral (spectral:oas) and Redocly
+# (recommended). Each linter counts as one test in the summary.
+extra_passed=0
+lint_openapi() {
+  echo "== openapi lint"
+  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/portal-openapi-lint" work doc port pid ok=1
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "FAILED: node and npm are needed for the OpenAPI linters and could not be installed"; extra_failed=$((extra_failed + 2)); status=1; return
+  fi
+  local node_major; node_major=$(node -p 'process.versions.node.split(".")[0]')
+  mkdir -p "$tools"
+  if [ "$node_major" -lt 20 ]; then
+    # Redocly CLI needs Node.js 20 (Debian 12 ships 18): take Node 20 from the npm registry into the tool folder.
+    echo "(Node.js $(node --version) is too old for Redocly CLI: installing Node.js 20 from the npm registry)"
+    (cd "$tools" && npm install --no-audit --no-fund --silent node@20 >/dev/null 2>&1) && export PATH="$tools/node_modules/.bin:$PATH"
+    node_major=$(node -p 'process.versions.node.split(".")[0]')
+  fi
+  if [ "$node_major" -lt 20 ]; then
+    echo "FAILED: Redocly CLI needs Node.js 20 or later; found $(node --version)"; extra_failed=$((extra_failed + 2)); status=1; return
+  fi
+  if [ ! -x "$tools/node_modules/.bin/spectral" ] || [ ! -x "$tools/node_modules/.bin/redocly" ]; then
+    (cd "$tools" && npm install --no-audit --no-fund --silent @stoplight/spectral-cli@6.16.3 @redocly/cli@2.77.0 >/dev/null 2>&1) || {
+      echo "FAILED: npm could not install @stoplight/spectral-cli and @redocly/cli"; extra_failed=$((extra_failed + 2)); status=1; return; }
+  fi
+  printf 'extends: ["spectral:oas"]\n' > "$tools/spectral.yaml"
+  work=$(mktemp -d); doc="$results/openapi.json"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  (cd Portal && ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" ConnectionStrings__Portal="Data Source=$work/portal.db" \
+    Hangfire__ServerEnabled=false exec dotnet bin/Release/net10.0/Portal.dll >"$work/portal.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$port/openapi/v1.json" -o "$doc" || ok=0
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [ "$ok" -ne 1 ]; then
+    echo "FAILED: the app did not serve /openapi/v1.json:"; tail -20 "$work/portal.log"; rm -rf "$work"
+    extra_failed=$((extra_failed + 2)); status=1; return
+  fi
+  rm -rf "$work"
+  if "$tools/node_modules/.bin/spectral" lint --ruleset "$tools/spectral.yaml" --fail-severity error "$doc"; then
+    extra_passed=$((extra_passed + 1))
+  else echo "FAILED: Spectral reports errors in the OpenAPI document"; extra_failed=$((extra_failed + 1)); status=1; fi
+  if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true "$tools/node_modules/.bin/redocly" lint --extends recommended "$doc" 2>&1 \
+      | grep -v -e '^ *[║╔╚]' ; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    extra_passed=$((extra_passed + 1))
+  else echo "FAILED: Redocly reports errors in the OpenAPI document"; extra_failed=$((extra_failed + 1)); status=1; fi
+}
+lint_openapi
+
 # PostgreSQL leg: the whole unit and integration suite again, each test factory on its own fresh
 # database of a throwaway PostgreSQL server (Hangfire.PostgreSql storage). Not being able to start it is a failure.
 echo "== postgresql: starting a throwaway server"
 if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_PG:-}" ]; then
   trap 'db/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"' EXIT
+  # The generated-client test does not touch the database beyond set-up; it runs once, in the SQLite leg.
   run_tests Portal.Tests/Portal.Tests.csproj postgresql \
-    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG"
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName!~GeneratedClientTests"
   if [ ! -f "$results/postgresql.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
@@ -86,6 +143,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(p, f, s)
 PY
 )
+passed=$((passed + extra_passed))
 failed=$((failed + extra_failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

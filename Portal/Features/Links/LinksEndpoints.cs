@@ -5,6 +5,7 @@ using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
+using Portal.Infrastructure.Api.OpenApi;
 
 namespace Portal.Features.Links;
 
@@ -41,21 +42,38 @@ public static class LinksEndpoints
     {
         // Accepts lists "*/*" besides JSON: with JSON alone, routing answers any other Content-Type with its own 415
         // page before authentication; ApiJson must answer it as a 400 in the envelope (docs/api.md).
-        var api = app.MapGroup("").WithTags("Links (seed 002)").WithMetadata(GatewayEnvelope.Instance)
+        var api = app.MapGroup("").WithTags(OpenApiTags.Links).WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         api.MapPost("/generate-shortlink", GenerateShortLink).WithName("GenerateShortLink")
-            .WithSummary("生成通用短链 (seed 002 §3)").Accepts<ShortLinkRequest>("application/json", "*/*")
+            .WithSummary("Create a short link to a web address")
+            .WithDescription("Stores `longUrl` (an absolute http or https address of at most 2048 characters) and answers its short link " +
+                "`{base}/s/{code}`, which redirects with 302. Billed. Addresses that are not globally reachable, IP literals outside " +
+                "public unicast space, look-alike hosts and blocked domains are refused with 400 before any charge.")
+            .Accepts<ShortLinkRequest>("application/json", "*/*")
             .Produces<ShortLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
         api.MapPost("/generate-miniprogram-link", GenerateMiniProgramLink).WithName("GenerateMiniProgramLink")
-            .WithSummary("生成小程序短链 mp://… (seed 002 §1)").Accepts<MiniProgramLinkRequest>("application/json", "*/*")
+            .WithSummary("Create an mp:// link to a mini-program page")
+            .WithDescription("Stores the AppID and page and answers `mp://{code}`; its landing page `{base}/m/{code}` opens the " +
+                "mini-program from a phone. Any well-formed AppID may be named: the mini-program need not be registered here. Billed.")
+            .Accepts<MiniProgramLinkRequest>("application/json", "*/*")
             .Produces<MiniProgramLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
         api.MapPost("/decode-link", DecodeLink).WithName("DecodeLink")
-            .WithSummary("解码小程序短链 (seed 002 §2)").Accepts<DecodeLinkRequest>("application/json", "*/*")
-            .Produces<DecodeLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(404);
+            .WithSummary("Read the AppID and page behind an mp:// link")
+            .WithDescription("Answers the AppID and page an `mp://` link was created with. An unknown link, or one that is not `mp://`, " +
+                "is 404 and is not charged.")
+            .Accepts<DecodeLinkRequest>("application/json", "*/*")
+            .Produces<DecodeLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402)
+            .Produces<GatewayError>(404).Produces<GatewayError>(500);
 
-        var pub = app.MapGroup("").WithTags("Public links").AllowAnonymous();
-        pub.MapGet("/s/{code}", VisitShortLink).WithName("VisitShortLink").WithSummary("短链跳转 (302)");
-        pub.MapGet("/m/{code}", OpenMiniProgramLink).WithName("OpenMiniProgramLink").WithSummary("小程序短链落地页");
+        var pub = app.MapGroup("").WithTags(OpenApiTags.PublicLinks).AllowAnonymous();
+        pub.MapGet("/s/{code}", VisitShortLink).WithName("VisitShortLink").WithSummary("Follow a short link")
+            .WithDescription("Redirects (302) to the stored address and counts the visit. The `Location` header is ASCII: an " +
+                "internationalised host is written in punycode. An unknown link is a 404 page, one an operator disabled a 410 page.")
+            .Produces(302).Produces(404, contentType: "text/html").Produces(410, contentType: "text/html");
+        pub.MapGet("/m/{code}", OpenMiniProgramLink).WithName("OpenMiniProgramLink").WithSummary("Open the landing page of an mp:// link")
+            .WithDescription("An HTML page that opens the mini-program through `weixin://dl/business/`: on a phone or inside WeChat it " +
+                "follows the scheme by itself; on a desktop it shows a QR code of the page to scan with WeChat. The answer varies by `User-Agent`.")
+            .Produces(200, contentType: "text/html").Produces(404, contentType: "text/html");
         return app;
     }
 

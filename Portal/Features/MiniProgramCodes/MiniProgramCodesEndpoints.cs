@@ -7,13 +7,17 @@ using Portal.Features.Links;
 using Portal.Features.WeChat;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
+using Portal.Infrastructure.Api.OpenApi;
 
 namespace Portal.Features.MiniProgramCodes;
 
 /// <summary>Seed 000 request body (documentation only; bodies are read by <see cref="ApiJson"/>).</summary>
 public sealed record GenerateQrRequest(
     [property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("pagepath")] string PagePath,
-    [property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("scene")] string? Scene = null);
+    [property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("scene")] string? Scene = null,
+    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("auto_color")] bool? AutoColor = null,
+    [property: JsonPropertyName("line_color")] object? LineColor = null, [property: JsonPropertyName("is_hyaline")] bool? IsHyaline = null,
+    [property: JsonPropertyName("env_version")] string? EnvVersion = null, [property: JsonPropertyName("check_path")] bool? CheckPath = null);
 
 /// <summary>Seed 000 success body: <c>{code:200, msg, qrcode_url, current_balance}</c>.</summary>
 public sealed record GenerateQrResponse(
@@ -32,7 +36,8 @@ public sealed record H5QrCodeRequest(
 public sealed record WxMiniUnlimitedRequest(
     [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
     [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("autoColor")] bool? AutoColor = null,
-    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null);
+    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null,
+    [property: JsonPropertyName("envVersion")] string? EnvVersion = null, [property: JsonPropertyName("checkPath")] bool? CheckPath = null);
 
 /// <summary>Seed 001 §2 <c>data</c>: <c>{qrcode, base64, size, scene, page, width}</c>.</summary>
 public sealed record H5QrCodeData(
@@ -54,35 +59,53 @@ public static class MiniProgramCodesEndpoints
     {
         // Accepts lists "*/*" besides JSON (as LinksEndpoints does): with JSON alone, routing answers any other
         // Content-Type with its own HTML page; ApiJson must answer it as a 400 in the route's envelope (docs/api.md).
-        var gateway = app.MapGroup("").WithTags("Mini-program codes (seed 000)").WithMetadata(GatewayEnvelope.Instance)
+        var gateway = app.MapGroup("").WithTags(OpenApiTags.Codes).WithMetadata(GatewayEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         gateway.MapPost("/generate-qr", GenerateQr).WithName("GenerateQr")
-            .WithSummary("生成葵花码/小程序码 (seed 000)：type = wxcode | wxcode_a → getwxacode, wxcode_b → getwxacodeunlimit, wxcode_c | qrcode → createwxaqrcode")
+            .WithSummary("Generate a mini-program code and answer its address")
+            .WithDescription("`type` picks WeChat's interface: `wxcode` and `wxcode_a` call getwxacode (limited number of codes), " +
+                "`wxcode_b` getwxacodeunlimit (unlimited, needs a scene), `wxcode_c` and `qrcode` createwxaqrcode. For `wxcode_b` the " +
+                "scene may follow `?` in `pagepath`; an explicit `scene` wins. The image is stored and served at `qrcode_url`. An identical " +
+                "request within the cache lifetime reuses the stored image (still billed, and `msg` says so). The AppID must be registered " +
+                "on the Mini-programs page. A WeChat errcode is 502 with `detail`, refunded.")
             .Accepts<GenerateQrRequest>("application/json", "*/*")
             .Produces<GenerateQrResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402)
             .Produces<GatewayError>(500).Produces<GatewayError>(502);
 
-        var h5 = app.MapGroup("/api/h5/qrcode").WithTags("Mini-program codes (seed 001)").WithMetadata(H5Envelope.Instance)
+        var h5 = app.MapGroup("/api/h5/qrcode").WithTags(OpenApiTags.H5Codes).WithMetadata(H5Envelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         h5.MapPost("/generate", GenerateH5Image).WithName("GenerateH5QrCodeImage")
-            .WithSummary("生成小程序码，返回图片 (seed 001 §1)").Accepts<H5QrCodeRequest>("application/json", "*/*")
+            .WithSummary("Generate an unlimited mini-program code as an image")
+            .WithDescription("Calls WeChat's getwxacodeunlimit and answers the image itself (`image/png`, or `image/jpeg` as WeChat " +
+                "sends it for opaque codes). Without `appid` your default mini-program is used. Errors are JSON. Billed; refunded on failure.")
+            .Accepts<H5QrCodeRequest>("application/json", "*/*")
             .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg")
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
         h5.MapPost("/generate-base64", GenerateH5Base64).WithName("GenerateH5QrCodeBase64")
-            .WithSummary("生成小程序码，返回 Base64 (seed 001 §2)").Accepts<H5QrCodeRequest>("application/json", "*/*")
+            .WithSummary("Generate an unlimited mini-program code as base64")
+            .WithDescription("The same code as the image route, answered as JSON: a data URL, the plain base64, its size in bytes, " +
+                "and the scene, page and width used. Billed; refunded on failure.")
+            .Accepts<H5QrCodeRequest>("application/json", "*/*")
             .Produces<H5Success<H5QrCodeData>>()
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
 
-        var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
+        var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags(OpenApiTags.WxMini).WithMetadata(WxMiniEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
-            .WithSummary("获取不限制的小程序码，data 为 base64 图片 (seed 003 getUnlimited)").Accepts<WxMiniUnlimitedRequest>("application/json", "*/*")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .WithSummary("Generate an unlimited mini-program code as base64")
+            .WithDescription("Calls WeChat's getwxacodeunlimit for the app and answers the image as plain base64 in `data`. Field names " +
+                "are camelCase; `lineColor` may be an object or that object as a JSON string. A scene WeChat would refuse is answered " +
+                "with WeChat's errcode (40169 length, 40129 characters, 85096 reserved) and 400 before any charge. Billed; refunded on failure.")
+            .Accepts<WxMiniUnlimitedRequest>("application/json", "*/*")
+            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
             .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
 
-        app.MapMethods("/codes/{publicId}", [HttpMethods.Get, HttpMethods.Head], ServeImage).WithName("ServeCodeImage").WithTags("Public codes")
-            .WithSummary("已生成的小程序码图片（公开、不可猜测的地址，长期缓存）").AllowAnonymous()
-            .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg").Produces(304).Produces(404);
+        app.MapMethods("/codes/{publicId}", [HttpMethods.Get, HttpMethods.Head], ServeImage).WithName("ServeCodeImage").WithTags(OpenApiTags.PublicCodes)
+            .WithSummary("Download a generated code image")
+            .WithDescription("The image behind a `qrcode_url`, at an unguessable address, with an `ETag` and caching until it expires " +
+                "(`If-None-Match` answers 304). An unknown or expired image is a 404 page.")
+            .AllowAnonymous()
+            .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg").Produces(304).Produces(404, contentType: "text/html");
         return app;
     }
 

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Infrastructure.Api;
+using Portal.Infrastructure.Api.OpenApi;
 
 namespace Portal.Features.WeChat;
 
@@ -19,23 +21,38 @@ public static class WxMiniEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapWxMiniEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(Prefix).WithTags("WeChat central control (seed 003)").WithMetadata(WxMiniEnvelope.Instance)
+        var api = app.MapGroup(Prefix).WithTags(OpenApiTags.WxMini).WithMetadata(WxMiniEnvelope.Instance)
             .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
         api.MapGet("/{appId}/{secret}/code2Session", Code2Session).WithName("WxMiniCode2Session")
-            .WithSummary("获取会话密钥：用登录凭证 code 换取 Portal 会话 token (seed 003)")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403).Produces<WxMiniError>(502);
+            .WithSummary("Exchange a login code for a session token")
+            .WithDescription("Calls WeChat's code2Session with the login code from `wx.login()` and answers an opaque session token " +
+                "(never the session_key) to pass as `token` or `sessionkey` to the other routes. Billed; a WeChat refusal is refunded. " +
+                "A wrong `{secret}` is 40125, an AppID you have not registered 40013, a missing or malformed `code` 40029.")
+            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
         api.MapGet("/{appId}/decode", Decode).WithName("WxMiniDecode")
-            .WithSummary("数据解密：AES-128-CBC 解密 encryptedData 并校验 watermark.appid (seed 003)")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+            .WithSummary("Decrypt data a mini-program received from WeChat")
+            .WithDescription("Decrypts `encryptedData` (AES-128-CBC) with the session's key and checks that its watermark names this app. " +
+                "Billed. Missing parameters are 1001 (`sessionkey`), 1002 (`encryptedData`) and 1003 (`iv`); an unknown session is 1000; " +
+                "data that does not decrypt, or belongs to another app, is 1004. None of these is charged.")
+            .Produces<WxMiniDecodedResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500);
         api.MapGet("/{appId}/unionId", UnionId).WithName("WxMiniUnionId")
-            .WithSummary("获取 unionId (seed 003)")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+            .WithSummary("Read the unionid of a session")
+            .WithDescription("Answers the unionid WeChat gave with the session, or null when it gave none. A missing `token` is 1001, an unknown one 1000.")
+            .Produces<WxMiniOptionalTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500);
         api.MapGet("/{appId}/openId", OpenId).WithName("WxMiniOpenId")
-            .WithSummary("获取 openId (seed 003)")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403);
+            .WithSummary("Read the openid of a session")
+            .WithDescription("Answers the openid of the user who logged in. A missing `token` is 1001, an unknown one 1000.")
+            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500);
         api.MapGet("/{appId}/{secret}/access_token", AccessToken).WithName("WxMiniAccessToken")
-            .WithSummary("获取中控 access token (seed 003)")
-            .Produces<WxMiniResponse>().Produces<WxMiniError>(401).Produces<WxMiniError>(402).Produces<WxMiniError>(403).Produces<WxMiniError>(502);
+            .WithSummary("Read the centrally managed access_token")
+            .WithDescription("Answers the app's current WeChat access_token, which Portal refreshes before it expires, so that your other " +
+                "services never call WeChat's token endpoint themselves (which would invalidate this one).")
+            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
         return app;
     }
 
@@ -61,13 +78,13 @@ public static class WxMiniEndpoints
     /// repeated, over-long (&gt; <see cref="MaxLoginCodeLength"/>) or non-printable-ASCII code → 40029 (400) before any
     /// debit or upstream call.
     /// </summary>
-    internal static async Task<IResult> Code2Session(string appId, string secret, HttpContext http, ClaimsPrincipal user,
-        MiniProgramAppService apps, IWeChatApi weChat, WeChatSessionService sessions, ChargeFlow flow)
+    internal static async Task<IResult> Code2Session(string appId, string secret, [FromQuery(Name = "code")] string? loginCode,
+        HttpContext http, ClaimsPrincipal user, MiniProgramAppService apps, IWeChatApi weChat, WeChatSessionService sessions, ChargeFlow flow)
     {
         var ct = http.RequestAborted;
         var (app, error) = await ResolveAppAsync(user, appId, secret, apps, ct);
         if (error is not null) return error;
-        var code = Query(http, "code");
+        var code = Present(loginCode);
         if (code is null || http.Request.Query["code"].Count > 1 || !IsPlausibleLoginCode(code))
             return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
 
@@ -85,15 +102,16 @@ public static class WxMiniEndpoints
     /// object. <c>sessionkey</c> is a session token or a raw base64 session_key. Missing parameters → 1001/1002/1003,
     /// an unknown token → 1000, failed decryption or another app's watermark → 1004; all before any debit.
     /// </summary>
-    internal static async Task<IResult> Decode(string appId, HttpContext http, ClaimsPrincipal user,
+    internal static async Task<IResult> Decode(string appId, [FromQuery(Name = "sessionkey")] string? sessionkey,
+        [FromQuery(Name = "encryptedData")] string? encryptedData, [FromQuery(Name = "iv")] string? iv, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow)
     {
         var ct = http.RequestAborted;
         var (app, error) = await ResolveAppAsync(user, appId, null, apps, ct);
         if (error is not null) return error;
-        var sessionKeyOrToken = Query(http, "sessionkey");
-        var encryptedData = Query(http, "encryptedData");
-        var iv = Query(http, "iv");
+        var sessionKeyOrToken = Present(sessionkey);
+        encryptedData = Present(encryptedData);
+        iv = Present(iv);
         if (sessionKeyOrToken is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
         if (encryptedData is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingEncryptedData);
         if (iv is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingIv);
@@ -110,14 +128,14 @@ public static class WxMiniEndpoints
     }
 
     /// <summary><c>GET /{appId}/unionId?token=</c>: priced <c>wechat.unionid</c>; data = unionid or null.</summary>
-    internal static Task<IResult> UnionId(string appId, HttpContext http, ClaimsPrincipal user,
+    internal static Task<IResult> UnionId(string appId, [FromQuery(Name = "token")] string? token, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow) =>
-        SessionReadAsync(appId, http, user, apps, sessions, flow, BillableProducts.WeChatUnionId, s => s.UnionId);
+        SessionReadAsync(appId, token, http, user, apps, sessions, flow, BillableProducts.WeChatUnionId, s => s.UnionId);
 
     /// <summary><c>GET /{appId}/openId?token=</c>: priced <c>wechat.openid</c>; data = openid.</summary>
-    internal static Task<IResult> OpenId(string appId, HttpContext http, ClaimsPrincipal user,
+    internal static Task<IResult> OpenId(string appId, [FromQuery(Name = "token")] string? token, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow) =>
-        SessionReadAsync(appId, http, user, apps, sessions, flow, BillableProducts.WeChatOpenId, s => s.OpenId);
+        SessionReadAsync(appId, token, http, user, apps, sessions, flow, BillableProducts.WeChatOpenId, s => s.OpenId);
 
     /// <summary>
     /// <c>GET /{appId}/{secret}/access_token</c>: priced <c>wechat.access_token</c>; data = the centrally managed token,
@@ -137,13 +155,13 @@ public static class WxMiniEndpoints
         return WxMiniEnvelope.Instance.From(result, token => token);
     }
 
-    private static async Task<IResult> SessionReadAsync(string appId, HttpContext http, ClaimsPrincipal user,
+    private static async Task<IResult> SessionReadAsync(string appId, string? sessionToken, HttpContext http, ClaimsPrincipal user,
         MiniProgramAppService apps, WeChatSessionService sessions, ChargeFlow flow, string product, Func<WeChatSession, string?> read)
     {
         var ct = http.RequestAborted;
         var (app, error) = await ResolveAppAsync(user, appId, null, apps, ct);
         if (error is not null) return error;
-        var token = Query(http, "token");
+        var token = Present(sessionToken);
         if (token is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
         var session = await sessions.FindAsync(app!, token, ct);
         if (session is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
@@ -155,9 +173,10 @@ public static class WxMiniEndpoints
     private static bool IsPlausibleLoginCode(string code) =>
         code.Length <= MaxLoginCodeLength && code.All(c => c is > ' ' and < '\x7f');
 
-    private static string? Query(HttpContext http, string name)
+    /// <summary>A bound query value (repeated keys arrive joined with commas), trimmed; null when absent or blank.</summary>
+    private static string? Present(string? value)
     {
-        var value = http.Request.Query[name].ToString().Trim();
-        return value.Length == 0 ? null : value;
+        value = value?.Trim();
+        return string.IsNullOrEmpty(value) ? null : value;
     }
 }

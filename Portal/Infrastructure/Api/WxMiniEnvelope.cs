@@ -10,6 +10,27 @@ public sealed record WxMiniResponse(
     [property: JsonPropertyName("msg")] string Msg,
     [property: JsonPropertyName("data")] object? Data);
 
+/// <summary>Family C success whose <c>data</c> is a string (a session token, an openid, an access_token, base64 of an image); documentation only.</summary>
+public sealed record WxMiniTextResponse(
+    [property: JsonPropertyName("code")] int Code,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("data")] string Data);
+
+/// <summary>Family C success whose <c>data</c> is a string or null (a unionid WeChat may not give); documentation only.</summary>
+public sealed record WxMiniOptionalTextResponse(
+    [property: JsonPropertyName("code")] int Code,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("data")] string? Data);
+
+/// <summary>Family C success whose <c>data</c> is the decrypted JSON object; documentation only.</summary>
+public sealed record WxMiniDecodedResponse(
+    [property: JsonPropertyName("code")] int Code,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("msg")] string Msg,
+    [property: JsonPropertyName("data")] System.Text.Json.Nodes.JsonObject Data);
+
 /// <summary>Family C error body: <c>{code, success:false, msg}</c> where <c>code</c> is the seed's code or WeChat's errcode.</summary>
 public sealed record WxMiniError(
     [property: JsonPropertyName("code")] int Code,

@@ -1,0 +1,64 @@
+namespace Portal.Infrastructure.Api.OpenApi;
+
+/// <summary>The document's <c>info.description</c>: what every route shares, in Markdown.</summary>
+public static class OpenApiIntroduction
+{
+    /// <summary>The Markdown text.</summary>
+    public const string Markdown = """
+        Portal generates WeChat mini-program codes (小程序码), mini-program links and short links, and keeps each
+        mini-program's WeChat login and access token in one place. It is a server-to-server API: call it from your
+        back end, never from a page or a mini-program, so that your token stays secret.
+
+        ## Authentication
+
+        Every route except the public pages needs an API token from the *API tokens* page, sent in the
+        `Authorization` header either bare or with the `Bearer` scheme — both are accepted:
+
+            Authorization: wxp_…
+            Authorization: Bearer wxp_…
+
+        A missing, unknown, revoked or expired token, or one whose owner is suspended, is answered with 401 in the
+        route's envelope before anything else is checked. A token may be limited to IP addresses and to a daily spend.
+
+        ## Billing and refunds
+
+        Each successful call of a billed route costs its price (0.10 by default; reading an openid, a unionid or an
+        access token is free by default). Input that can be checked without WeChat is checked first and a 400 leaves
+        the balance untouched. The price is then debited atomically — a balance below it is 402 — and the work runs.
+        When the work fails (WeChat refuses, times out, or Portal fails internally) the charge is refunded before you
+        get the answer, and any balance in an error body is the balance after that refund. Balances on the wire are
+        strings with two decimals, such as `"19.30"`.
+
+        ## Idempotency
+
+        Send `Idempotency-Key` (1–255 printable ASCII characters) to make a retry safe. Keys belong to the token and
+        are kept for 24 hours. A repeat of the same request answers the stored response with
+        `Idempotent-Replayed: true` and is not charged again; the same key with a different request is 422; a repeat
+        while the first is still running is 409. Only completed work is stored: a 4xx answer frees the key.
+
+        ## Rate limits and overload
+
+        Each token may make 20 requests a second on average, with bursts of up to 40 (and each account 40 a second,
+        bursts of 80, over all its tokens). Beyond that the answer is 429 in the route's envelope with `Retry-After`
+        and `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`. When the ledger cannot take a call
+        right now the answer is 503 with `Retry-After`; nothing was charged. Bodies are JSON of at most 64 KiB;
+        anything else is 400, and a body over 1 MiB is 413.
+
+        ## Error envelopes
+
+        Each family of routes keeps the wire format of the service it replaces, errors included:
+
+        * **Envelope A** — `/generate-qr`, `/generate-shortlink`, `/generate-miniprogram-link`, `/decode-link`:
+          `{"code":402,"msg":"余额不足","current_balance":"0.05"}`. `code` equals the HTTP status;
+          `current_balance` is absent from 401 answers; a 502 adds `detail: {errcode, errmsg}` from WeChat.
+        * **Envelope B** — `/api/h5/qrcode/…`:
+          `{"success":false,"message":"scene参数不能为空","code":400,"timestamp":"2025-01-15T10:00:00Z"}`, `code`
+          equal to the HTTP status.
+        * **Envelope C** — `/wx/mini/v1/{appId}/…`: `{"code":40125,"success":false,"msg":"invalid parameter: secret"}`,
+          where `code` is the service's own code (1000 unknown session, 1001–1003 missing parameter, 1004 decryption
+          failed, 40013 AppID not yours, 40125 wrong secret) or WeChat's errcode, and the HTTP status tells the class
+          (400, 401, 402, 403, 500, 502).
+
+        Messages are in Chinese. Every response carries `X-Request-Id`; quote it when you ask for help.
+        """;
+}
