@@ -57,6 +57,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<IOptions<PortalOptions>>();
         UseAppService<PublicUrls>();
         UseAppService<BillingLedger>();
+        UseAppService<BalanceFeed>();
         UseAppService<LedgerQueries>();
         UseAppService<ApiTokenService>();
         UseAppService<LinkService>();

@@ -48,8 +48,7 @@ public sealed partial class ApiTokensPage
         busy = true;
         try
         {
-            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDayUtc(expiresOn));
-            Snackbar.Add(L["Token created. Copy it now."], Severity.Success);
+            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDay(expiresOn));
             await form.ResetAsync();
             await ReloadAsync();
         }

@@ -14,6 +14,7 @@ public static class BillingExtensions
         services.AddSingleton<Ledger.CoalescedCounters>();
         services.AddHostedService<Ledger.CounterFlushService>();
         services.AddSingleton<PriceCache>();
+        services.AddSingleton<BalanceFeed>();
         services.AddSingleton<BillingLedger>();
         services.AddSingleton<BillingAudit>();
         services.AddScoped<ChargeFlow>();
