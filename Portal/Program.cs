@@ -84,6 +84,7 @@ app.MapHealthEndpoints();
 app.MapScalarApiReference("/api-docs");
 app.MapLinksEndpoints();
 app.MapAdminEndpoints();
+app.MapBillingEndpoints();
 app.MapMiniProgramCodesEndpoints();
 app.MapWxMiniEndpoints();
 app.MapPortalUiEndpoints();
