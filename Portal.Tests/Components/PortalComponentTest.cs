@@ -59,6 +59,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<BillingLedger>();
         UseAppService<BalanceFeed>();
         UseAppService<LedgerQueries>();
+        UseAppService<UsageQueries>();
         UseAppService<ApiTokenService>();
         UseAppService<LinkService>();
         UseAppService<LinkCommands>();
