@@ -60,6 +60,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<BalanceFeed>();
         UseAppService<LedgerQueries>();
         UseAppService<UsageQueries>();
+        UseAppService<Portal.Features.Dashboard.OnboardingQueries>();
         UseAppService<ApiTokenService>();
         UseAppService<LinkService>();
         UseAppService<LinkCommands>();

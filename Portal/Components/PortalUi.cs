@@ -29,6 +29,7 @@ public static class PortalUi
         // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
         services.AddSingleton<LedgerQueries>();
         services.AddSingleton<UsageQueries>();
+        services.AddSingleton<Portal.Features.Dashboard.OnboardingQueries>();
         services.AddSingleton<AdminUserQueries>();
         services.AddSingleton<AdminAuditLog>();
         return services;
