@@ -18,6 +18,8 @@ public sealed partial class ApiTokensPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<Portal.Infrastructure.PortalOptions> Options { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private MudForm form = default!;
@@ -67,6 +69,24 @@ public sealed partial class ApiTokensPage
     }
 
     private void DismissSecret() => issued = null;
+
+    /// <summary>A ready-to-run call with the new token: creates a short link on this site (seed 002's request).</summary>
+    private string CurlExample(string secret) =>
+        $"curl -s -X POST {PageLinks.BaseUrl(Options.Value, Nav)}/generate-shortlink \\\n" +
+        $"  -H \"Authorization: Bearer {secret}\" -H 'Content-Type: application/json' \\\n" +
+        "  -d '{\"longUrl\":\"https://www.example.com/\"}'";
+
+    private async Task EditAsync(ApiTokenSummary token)
+    {
+        var parameters = new DialogParameters<ApiTokenEditDialog> { { d => d.UserId, userId }, { d => d.Token, token } };
+        var dialog = await Dialogs.ShowAsync<ApiTokenEditDialog>(L["Edit token"], parameters);
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            Snackbar.Add(L["Token updated"], Severity.Success);
+            await ReloadAsync();
+        }
+    }
 
     private async Task RevokeAsync(ApiTokenSummary token)
     {
