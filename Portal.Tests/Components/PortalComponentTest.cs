@@ -69,6 +69,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<AdminAuditLog>();
         UseAppService<UserManager<ApplicationUser>>();
         UseAppService<UserSuspension>();
+        UseAppService<Portal.Features.MiniProgramCodes.MiniProgramCodeStore>();
         return Task.CompletedTask;
     }
 
