@@ -99,4 +99,23 @@ public sealed class TablesAndFeedbackTests : PortalComponentTest
         chip.Instance.Dispose();
         Assert.Equal(0, feed.WatchedUsers);
     }
+
+    [Fact]
+    public async Task RevokeToken_Confirmation_HasItsConfirmButtonInTheErrorColour()
+    {
+        UseCulture("en");
+        await SignInAsync();
+        await Factory.IssueTokenAsync(User, "old key");
+        var cut = RenderPage<Portal.Features.ApiTokens.ApiTokensPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("button[aria-label='Revoke old key']")));
+
+        await cut.InvokeAsync(() => cut.Find("button[aria-label='Revoke old key']").Click());
+
+        Host.WaitForAssertion(() => Assert.Contains("Revoke token?", Host.Markup));
+        var yes = Host.Find("[data-testid=confirm-yes]");
+        Assert.Contains("mud-button-filled-error", yes.ClassList);
+        Assert.Contains("Revoke", yes.TextContent);
+        // The revoke button in the list is red too.
+        Assert.Contains("mud-button-text-error", cut.Find("button[aria-label='Revoke old key']").ClassList);
+    }
 }

@@ -90,10 +90,9 @@ public sealed partial class ApiTokensPage
 
     private async Task RevokeAsync(ApiTokenSummary token)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
-            L["Revoke token?"], L["Calls that use \"{0}\" ({1}) will be refused from now on. This cannot be undone.", token.Name, token.Display],
-            yesText: L["Revoke"], cancelText: L["Cancel"]);
-        if (confirmed != true) return;
+        if (!await ConfirmDialog.AskAsync(Dialogs,
+                L["Revoke token?"], L["Calls that use \"{0}\" ({1}) will be refused from now on. This cannot be undone.", token.Name, token.Display],
+                L["Revoke"], L["Cancel"], destructive: true)) return;
         if (await Tokens.RevokeAsync(userId, token.Id)) Snackbar.Add(L["Token revoked"], Severity.Success);
         else Snackbar.Add(L["Token not found"], Severity.Error);
         if (issued?.Token.Id == token.Id) issued = null;
