@@ -25,6 +25,7 @@ public sealed class OnboardingTests : PortalComponentTest
         var quick = cut.Find("[data-testid=quick-generate-code]");
         Assert.Equal("codes/generate", quick.GetAttribute("href"));
         Assert.Contains("生成小程序码", quick.TextContent);
+        Assert.NotNull(cut.Find("input[data-testid=low-balance-threshold]")); // the low-balance alert is set beside the balance
     }
 
     [Fact]
@@ -78,5 +79,28 @@ public sealed class OnboardingTests : PortalComponentTest
         var guidance = cut.Find("[data-testid=topup-guidance]").TextContent;
         Assert.Contains(heading, guidance);
         Assert.Contains("PTL-XXXX-XXXX-XXXX", guidance);
+    }
+
+    [Fact]
+    public async Task LowBalanceForm_ThresholdAboveBalance_SavedAndBannerShownUntilRemoved()
+    {
+        UseCulture("en");
+        await SignInAsync(balanceFen: 300);
+        Ctx.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
+        Ctx.Render<MudBlazor.MudPopoverProvider>();
+        var cut = Ctx.Render<LowBalanceAlertForm>(p => p.Add(x => x.BalanceFen, 300L));
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("input[data-testid=low-balance-threshold]")));
+        Assert.Empty(cut.FindAll("[data-testid=low-balance-banner]"));
+
+        await InputAsync(cut, "input[data-testid=low-balance-threshold]", "5");
+        cut.WaitForAssertion(() => Assert.False(cut.Find("button[data-testid=low-balance-save]").HasAttribute("disabled")));
+        await cut.InvokeAsync(() => cut.Find("button[data-testid=low-balance-save]").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains("Your balance is below your alert threshold of ¥5.00", cut.Find("[data-testid=low-balance-banner]").TextContent));
+        Assert.Equal(500, await Factory.Services.GetRequiredService<LowBalanceAlerts>().GetThresholdFenAsync(User.Id));
+
+        await cut.InvokeAsync(() => cut.Find("button[data-testid=low-balance-remove]").Click());
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=low-balance-banner]")));
+        Assert.Null(await Factory.Services.GetRequiredService<LowBalanceAlerts>().GetThresholdFenAsync(User.Id));
     }
 }

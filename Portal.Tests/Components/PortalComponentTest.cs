@@ -58,6 +58,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<PublicUrls>();
         UseAppService<BillingLedger>();
         UseAppService<BalanceFeed>();
+        UseAppService<LowBalanceAlerts>();
         UseAppService<LedgerQueries>();
         UseAppService<UsageQueries>();
         UseAppService<Portal.Features.Dashboard.OnboardingQueries>();

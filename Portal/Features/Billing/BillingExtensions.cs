@@ -20,6 +20,7 @@ public static class BillingExtensions
         services.AddScoped<ChargeFlow>();
         services.AddScoped<DeferredSettlement>();
         services.AddSingleton<RedemptionCodeService>();
+        services.AddSingleton<LowBalanceAlerts>();
         return services;
     }
 }
