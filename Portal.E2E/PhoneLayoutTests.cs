@@ -14,7 +14,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : IClassFixture<Bro
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
     private static readonly string[] UserPages =
-        ["/", "/topup", "/ledger", "/tokens", "/links/short", "/links/miniprogram", "/apps", "/codes/generate", "/codes"];
+        ["/", "/topup", "/ledger", "/calls", "/tokens", "/links/short", "/links/miniprogram", "/apps", "/codes/generate", "/codes"];
 
     private static readonly string[] AccountPages = ["/Account/Manage", "/Account/Manage/TwoFactorAuthentication"];
 

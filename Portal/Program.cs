@@ -86,6 +86,7 @@ app.MapHealthEndpoints();
 app.MapApiDocs();
 app.MapLinksEndpoints();
 app.MapAdminEndpoints();
+app.MapBillingEndpoints();
 app.MapMiniProgramCodesEndpoints();
 app.MapWxMiniEndpoints();
 app.MapPaymentEndpoints();

@@ -889,3 +889,27 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205004612_LowBalanceAlerts') THEN
+    CREATE TABLE "BalanceAlerts" (
+        "UserId" character varying(450) NOT NULL,
+        "ThresholdFen" bigint NOT NULL,
+        "AlertedAt" timestamp with time zone,
+        CONSTRAINT "PK_BalanceAlerts" PRIMARY KEY ("UserId"),
+        CONSTRAINT "FK_BalanceAlerts_Accounts_UserId" FOREIGN KEY ("UserId") REFERENCES "Accounts" ("UserId") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205004612_LowBalanceAlerts') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261205004612_LowBalanceAlerts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -983,3 +983,30 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205004607_LowBalanceAlerts'
+)
+BEGIN
+    CREATE TABLE [BalanceAlerts] (
+        [UserId] nvarchar(450) NOT NULL,
+        [ThresholdFen] bigint NOT NULL,
+        [AlertedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_BalanceAlerts] PRIMARY KEY ([UserId]),
+        CONSTRAINT [FK_BalanceAlerts_Accounts_UserId] FOREIGN KEY ([UserId]) REFERENCES [Accounts] ([UserId]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205004607_LowBalanceAlerts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205004607_LowBalanceAlerts', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

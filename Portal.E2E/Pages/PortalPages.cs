@@ -72,7 +72,16 @@ public sealed class PortalPages(IPage page, string baseUrl)
     /// <summary>Opens an interactive page and waits until its circuit is live (buttons work).</summary>
     public async Task OpenAsync(string path)
     {
-        await page.GotoAsync(baseUrl + path);
+        try
+        {
+            await page.GotoAsync(baseUrl + path);
+        }
+        catch (PlaywrightException e) when (e.Message.Contains("ERR_ABORTED", StringComparison.Ordinal))
+        {
+            // A navigation still in flight (the sign-in's redirect landing on the dashboard) cancelled this one: go again.
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await page.GotoAsync(baseUrl + path);
+        }
         await page.Locator("[data-testid=interactive-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 

@@ -57,7 +57,11 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<IOptions<PortalOptions>>();
         UseAppService<PublicUrls>();
         UseAppService<BillingLedger>();
+        UseAppService<BalanceFeed>();
+        UseAppService<LowBalanceAlerts>();
         UseAppService<LedgerQueries>();
+        UseAppService<UsageQueries>();
+        UseAppService<Portal.Features.Dashboard.OnboardingQueries>();
         UseAppService<ApiTokenService>();
         UseAppService<LinkService>();
         UseAppService<LinkCommands>();
@@ -67,6 +71,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         UseAppService<UserManager<ApplicationUser>>();
         UseAppService<UserSuspension>();
         UseAppService<Portal.Features.Payments.TopUpService>();
+        UseAppService<Portal.Features.MiniProgramCodes.MiniProgramCodeStore>();
         return Task.CompletedTask;
     }
 

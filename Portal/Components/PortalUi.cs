@@ -30,6 +30,8 @@ public static class PortalUi
         services.AddScoped<BalanceState>();
         // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
         services.AddSingleton<LedgerQueries>();
+        services.AddSingleton<UsageQueries>();
+        services.AddSingleton<Portal.Features.Dashboard.OnboardingQueries>();
         services.AddSingleton<AdminUserQueries>();
         services.AddSingleton<AdminAuditLog>();
         return services;

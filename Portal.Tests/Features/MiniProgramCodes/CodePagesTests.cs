@@ -106,7 +106,7 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
     }
 
     [Fact]
-    public async Task HistoryPage_ListsTheOwnersCodesWithThumbnails()
+    public async Task HistoryPage_ListsTheOwnersCodesWithThumbnailsAndAppName()
     {
         var c = await SignInAsync(100);
         var (_, body) = await c.Client.PostJsonAsync("/generate-qr", new { appid = c.AppId, pagepath = "pages/h", type = "wxcode_b", scene = "hist1" });
@@ -116,5 +116,6 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
 
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("img"), i => i.GetAttribute("src") == path));
         Assert.Contains("hist1", page.Markup);
+        Assert.Contains(page.FindAll("[data-testid=code-history-app]"), td => td.TextContent.Contains("Test app") && td.TextContent.Contains(c.AppId));
     }
 }

@@ -123,6 +123,23 @@ public sealed class AdminAuditLog(IDbContextFactory<PortalDbContext> dbFactory, 
         return (page.Select(r => new AdminAuditRow(r.e.Id, r.e.At, r.Email ?? r.e.ActorId, r.e.Action, r.e.Target, r.e.Before, r.e.After, r.e.Detail)).ToList(), total);
     }
 
+    /// <summary>
+    /// The newest <paramref name="take"/> entries about one user or made by them: the target is one of
+    /// <paramref name="targets"/> (their e-mail, their tokens as lists show them) or the actor is <paramref name="actorId"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<AdminAuditRow>> ListForUserAsync(string actorId, IReadOnlyCollection<string> targets, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var list = targets.ToList();
+        var rows = from e in db.AdminAuditEntries.AsNoTracking()
+                   where list.Contains(e.Target) || e.ActorId == actorId
+                   join u in db.Users on e.ActorId equals u.Id into actors
+                   from u in actors.DefaultIfEmpty()
+                   select new { e, Email = u == null ? null : u.Email };
+        var page = await rows.OrderByDescending(r => r.e.Id).Take(take).ToListAsync(ct);
+        return page.Select(r => new AdminAuditRow(r.e.Id, r.e.At, r.Email ?? r.e.ActorId, r.e.Action, r.e.Target, r.e.Before, r.e.After, r.e.Detail)).ToList();
+    }
+
     private static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
 }
 

@@ -46,4 +46,17 @@ public sealed class AdminUserQueries(IDbContextFactory<PortalDbContext> dbFactor
             .ToListAsync(ct);
         return (items, await q.CountAsync(ct));
     }
+
+    /// <summary>One user as the admin pages show it, or null when there is no such user.</summary>
+    public async Task<AdminUserRow?> GetAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var adminRoleId = db.Roles.Where(r => r.Name == Roles.Admin).Select(r => r.Id);
+        return await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new AdminUserRow(
+                u.Id, u.Email ?? u.UserName ?? u.Id, u.CreatedAt, u.SuspendedAt, u.LockoutEnd,
+                db.Accounts.Where(a => a.UserId == u.Id).Select(a => (long?)a.BalanceFen).FirstOrDefault() ?? 0,
+                db.UserRoles.Any(r => r.UserId == u.Id && adminRoleId.Contains(r.RoleId))))
+            .SingleOrDefaultAsync(ct);
+    }
 }

@@ -68,7 +68,7 @@ public sealed partial class RedemptionCodesPage
         try
         {
             var adminId = (await AuthState).User.UserId();
-            var expiresAt = UiFormat.EndOfDayUtc(expiresOn);
+            var expiresAt = UiFormat.EndOfDay(expiresOn);
             var (batch, codes) = await Codes.CreateBatchAsync(adminId, fen, count, expiresAt);
             await Audit.RecordAsync(adminId, AdminActions.CodesCreate, batch.Id.ToString(), after: $"{codes.Count} × {Money.Format(fen)}",
                 detail: AdminCli.BatchDetail(codes.Count, fen, expiresAt));
@@ -76,7 +76,6 @@ public sealed partial class RedemptionCodesPage
             createdAmountFen = batch.AmountFen;
             // Only hashes are stored: this download (built here, not served later) is the one chance to export the codes.
             createdCsv = "data:text/csv;charset=utf-8," + Uri.EscapeDataString(RedemptionCodeService.CsvOfIssued(codes, batch.AmountFen, batch.ExpiresAt));
-            Snackbar.Add(L["{0} codes created", codes.Count], Severity.Success);
             await table.ReloadServerData();
         }
         catch (ArgumentOutOfRangeException)

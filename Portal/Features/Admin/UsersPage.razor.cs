@@ -73,10 +73,9 @@ public sealed partial class UsersPage
     {
         if (locked)
         {
-            var confirmed = await Dialogs.ShowMessageBoxAsync(L["Lock user?"],
-                L["{0} will be unable to sign in, and their API tokens will be refused, until unlocked.", row.Email],
-                yesText: L["Lock"], cancelText: L["Cancel"]);
-            if (confirmed != true) return;
+            if (!await ConfirmDialog.AskAsync(Dialogs, L["Lock user?"],
+                    L["{0} will be unable to sign in, and their API tokens will be refused, until unlocked.", row.Email],
+                    L["Lock"], L["Cancel"], destructive: true)) return;
         }
         var changed = await Suspension.SetSuspendedAsync(row.Id, locked);
         if (changed) await Audit.RecordAsync(adminId, locked ? AdminActions.UserSuspend : AdminActions.UserUnsuspend, row.Email);

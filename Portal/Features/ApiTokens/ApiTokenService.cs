@@ -120,6 +120,43 @@ public sealed class ApiTokenService
         return new IssuedApiToken(ToSummary(token), secret);
     }
 
+    /// <summary>
+    /// Changes one of the owner's live (not revoked) tokens: its name, expiry, daily spend cap and IP allow-list, each
+    /// validated as in <see cref="IssueAsync"/>. The secret stays the same. This instance applies the change to the next
+    /// call at once; other instances within the cache lifetime.
+    /// </summary>
+    /// <param name="userId">Owner.</param>
+    /// <param name="tokenId">The token.</param>
+    /// <param name="name">New label, 1–100 characters (trimmed).</param>
+    /// <param name="expiresAt">New expiry (in the future), or null for none.</param>
+    /// <param name="dailySpendCapFen">Cap on spend per UTC day in fen (≥ 0), or null for none.</param>
+    /// <param name="allowedIps">IP allow-list (see <see cref="ApiTokenIpAllowList"/>), or null/blank for any address.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>False when the owner has no such live token.</returns>
+    /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
+    public async Task<bool> UpdateAsync(string userId, Guid tokenId, string name, DateTimeOffset? expiresAt, long? dailySpendCapFen,
+        string? allowedIps, CancellationToken ct = default)
+    {
+        if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
+        var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
+        if (ipError is not null) throw new ArgumentException(ipError, nameof(allowedIps));
+        name = (name ?? "").Trim();
+        if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
+        if (expiresAt is { } e && e <= time.GetUtcNow()) throw new ArgumentException("expiry must be in the future", nameof(expiresAt));
+        var expiry = expiresAt?.ToUniversalTime();
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ApiTokens.Where(t => t.Id == tokenId && t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.Name, name)
+                .SetProperty(t => t.ExpiresAt, expiry)
+                .SetProperty(t => t.DailySpendCapFen, dailySpendCapFen)
+                .SetProperty(t => t.AllowedIps, ipList), ct);
+        if (rows == 0) return false;
+        changes.Publish(Topic, tokenId.ToString());
+        return true;
+    }
+
     /// <summary>The owner's tokens, newest first.</summary>
     public async Task<IReadOnlyList<ApiTokenSummary>> ListAsync(string userId, CancellationToken ct = default)
     {

@@ -18,6 +18,8 @@ public sealed partial class ApiTokensPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<Portal.Infrastructure.PortalOptions> Options { get; set; } = default!;
+    [Inject] private NavigationManager Nav { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private MudForm form = default!;
@@ -48,8 +50,7 @@ public sealed partial class ApiTokensPage
         busy = true;
         try
         {
-            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDayUtc(expiresOn));
-            Snackbar.Add(L["Token created. Copy it now."], Severity.Success);
+            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDay(expiresOn));
             await form.ResetAsync();
             await ReloadAsync();
         }
@@ -69,12 +70,29 @@ public sealed partial class ApiTokensPage
 
     private void DismissSecret() => issued = null;
 
+    /// <summary>A ready-to-run call with the new token: creates a short link on this site (seed 002's request).</summary>
+    private string CurlExample(string secret) =>
+        $"curl -s -X POST {PageLinks.BaseUrl(Options.Value, Nav)}/generate-shortlink \\\n" +
+        $"  -H \"Authorization: Bearer {secret}\" -H 'Content-Type: application/json' \\\n" +
+        "  -d '{\"longUrl\":\"https://www.example.com/\"}'";
+
+    private async Task EditAsync(ApiTokenSummary token)
+    {
+        var parameters = new DialogParameters<ApiTokenEditDialog> { { d => d.UserId, userId }, { d => d.Token, token } };
+        var dialog = await Dialogs.ShowAsync<ApiTokenEditDialog>(L["Edit token"], parameters);
+        var result = await dialog.Result;
+        if (result is { Canceled: false })
+        {
+            Snackbar.Add(L["Token updated"], Severity.Success);
+            await ReloadAsync();
+        }
+    }
+
     private async Task RevokeAsync(ApiTokenSummary token)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
-            L["Revoke token?"], L["Calls that use \"{0}\" ({1}) will be refused from now on. This cannot be undone.", token.Name, token.Display],
-            yesText: L["Revoke"], cancelText: L["Cancel"]);
-        if (confirmed != true) return;
+        if (!await ConfirmDialog.AskAsync(Dialogs,
+                L["Revoke token?"], L["Calls that use \"{0}\" ({1}) will be refused from now on. This cannot be undone.", token.Name, token.Display],
+                L["Revoke"], L["Cancel"], destructive: true)) return;
         if (await Tokens.RevokeAsync(userId, token.Id)) Snackbar.Add(L["Token revoked"], Severity.Success);
         else Snackbar.Add(L["Token not found"], Severity.Error);
         if (issued?.Token.Id == token.Id) issued = null;

@@ -14,11 +14,13 @@ public static class BillingExtensions
         services.AddSingleton<Ledger.CoalescedCounters>();
         services.AddHostedService<Ledger.CounterFlushService>();
         services.AddSingleton<PriceCache>();
+        services.AddSingleton<BalanceFeed>();
         services.AddSingleton<BillingLedger>();
         services.AddSingleton<BillingAudit>();
         services.AddScoped<ChargeFlow>();
         services.AddScoped<DeferredSettlement>();
         services.AddSingleton<RedemptionCodeService>();
+        services.AddSingleton<LowBalanceAlerts>();
         return services;
     }
 }

@@ -120,7 +120,8 @@ public sealed record TopUpCreditOutcome(TopUpCreditResult Result, string UserId,
 /// <see cref="GetPriceFenAsync"/>). Adjustments and redemptions are rare and run in their own transactions.
 /// </summary>
 public sealed class BillingLedger(
-    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults, LedgerWriter writer, PriceCache prices, ApiTokenService tokens)
+    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IFaultInjector faults, LedgerWriter writer, PriceCache prices, ApiTokenService tokens,
+    BalanceFeed balances)
 {
     /// <summary>Creates the user's account row (balance 0) if it is missing. Idempotent and race-safe.</summary>
     public Task EnsureAccountAsync(string userId, CancellationToken ct = default) =>
@@ -153,6 +154,7 @@ public sealed class BillingLedger(
         var cap = request.ApiTokenId is { } tokenId ? await tokens.DailySpendCapFenAsync(tokenId, ct) : null;
         var now = time.GetUtcNow();
         var outcome = await writer.SubmitAsync(new DebitOp(request, price, cap, Guid.CreateVersion7(now), Guid.CreateVersion7(now)));
+        if (outcome.Succeeded) balances.Publish(request.UserId, outcome.BalanceFen);
         // A refused statement reports no balance: read the unchanged one (rare; not on the hot path).
         return outcome.Refusal is DebitRefusal.DuplicateRequest or DebitRefusal.RowConflict
             ? outcome with { BalanceFen = await GetBalanceFenAsync(request.UserId, CancellationToken.None) }
@@ -181,10 +183,14 @@ public sealed class BillingLedger(
     /// <param name="chargeId">The charge.</param>
     /// <param name="reason">Why (stored on the charge; no secrets), truncated to 500 chars.</param>
     /// <param name="ct">Not used once queued: a refund is never abandoned half-way.</param>
-    /// <param name="userId">The charge's owner when the caller knows it (orders the batch's locks).</param>
+    /// <param name="userId">The charge's owner when the caller knows it (orders the batch's locks; the owner's open pages hear the new balance).</param>
     /// <exception cref="LedgerUnavailableException">The batch failed to commit; the charge is still Pending.</exception>
-    public Task<RefundOutcome> RefundAsync(Guid chargeId, string reason, CancellationToken ct = default, string? userId = null) =>
-        writer.SubmitAsync(new RefundOp(chargeId, userId, Truncate(reason, 500), faults));
+    public async Task<RefundOutcome> RefundAsync(Guid chargeId, string reason, CancellationToken ct = default, string? userId = null)
+    {
+        var outcome = await writer.SubmitAsync(new RefundOp(chargeId, userId, Truncate(reason, 500), faults));
+        if (outcome.Refunded && userId is not null) balances.Publish(userId, outcome.BalanceFen);
+        return outcome;
+    }
 
     /// <summary>
     /// Refunds every Pending charge created before <c>now − olderThan</c>, at most <paramref name="batchSize"/> of them,
@@ -242,6 +248,7 @@ public sealed class BillingLedger(
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        balances.Publish(userId, balanceAfter);
         return new(BalanceChangeError.None, amountFen, balanceAfter);
     }
 
@@ -286,6 +293,7 @@ public sealed class BillingLedger(
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        balances.Publish(userId, balanceAfter);
         return new(BalanceChangeError.None, row.AmountFen, balanceAfter);
     }
 

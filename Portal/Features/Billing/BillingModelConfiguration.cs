@@ -37,6 +37,17 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
     }
 }
 
+internal sealed class BalanceAlertConfiguration : IEntityTypeConfiguration<BalanceAlert>
+{
+    public void Configure(EntityTypeBuilder<BalanceAlert> b)
+    {
+        b.ToTable("BalanceAlerts");
+        b.HasKey(x => x.UserId);
+        b.Property(x => x.UserId).HasMaxLength(450);
+        b.HasOne<Account>().WithOne().HasForeignKey<BalanceAlert>(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
 {
     public void Configure(EntityTypeBuilder<Charge> b)

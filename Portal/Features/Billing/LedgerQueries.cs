@@ -24,25 +24,75 @@ public sealed record BillingStats(int Users, long TotalBalanceFen, int ChargesLa
 public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
     /// <summary>One page of <paramref name="userId"/>'s ledger entries, newest first, and their total count.</summary>
-    public async Task<(IReadOnlyList<LedgerEntryRow> Items, int Total)> ListEntriesAsync(string userId, int skip, int take, CancellationToken ct = default)
+    public Task<(IReadOnlyList<LedgerEntryRow> Items, int Total)> ListEntriesAsync(string userId, int skip, int take, CancellationToken ct = default) =>
+        ListEntriesAsync(userId, LedgerFilter.None, skip, take, ct);
+
+    /// <summary>One page of <paramref name="userId"/>'s ledger entries that pass <paramref name="filter"/>, newest first, and their total count.</summary>
+    public async Task<(IReadOnlyList<LedgerEntryRow> Items, int Total)> ListEntriesAsync(string userId, LedgerFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.LedgerEntries.AsNoTracking().Where(e => e.UserId == userId);
+        var q = Entries(db, userId, filter);
         var items = await q.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Skip(skip).Take(take)
             .Select(e => new LedgerEntryRow(e.Id, e.CreatedAt, e.Kind, e.AmountFen, e.BalanceAfterFen, e.Description, e.RequestId))
             .ToListAsync(ct);
         return (items, await q.CountAsync(ct));
     }
 
-    /// <summary>One page of <paramref name="userId"/>'s charges (billable calls), newest first, and their total count.</summary>
-    public async Task<(IReadOnlyList<ChargeRow> Items, int Total)> ListChargesAsync(string userId, int skip, int take, CancellationToken ct = default)
+    /// <summary>Every ledger entry of <paramref name="userId"/> that passes <paramref name="filter"/>, newest first, streamed (for CSV export).</summary>
+    public async IAsyncEnumerable<LedgerEntryRow> StreamEntriesAsync(string userId, LedgerFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.Charges.AsNoTracking().Where(c => c.UserId == userId);
+        var rows = Entries(db, userId, filter).OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
+            .Select(e => new LedgerEntryRow(e.Id, e.CreatedAt, e.Kind, e.AmountFen, e.BalanceAfterFen, e.Description, e.RequestId))
+            .AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(ct)) yield return row;
+    }
+
+    /// <summary>One page of <paramref name="userId"/>'s charges (billable calls), newest first, and their total count.</summary>
+    public Task<(IReadOnlyList<ChargeRow> Items, int Total)> ListChargesAsync(string userId, int skip, int take, CancellationToken ct = default) =>
+        ListChargesAsync(userId, LedgerFilter.None, skip, take, ct);
+
+    /// <summary>One page of <paramref name="userId"/>'s charges that pass <paramref name="filter"/>, newest first, and their total count.</summary>
+    public async Task<(IReadOnlyList<ChargeRow> Items, int Total)> ListChargesAsync(string userId, LedgerFilter filter, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = Charges(db, userId, filter);
         var items = await q.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id).Skip(skip).Take(take)
             .Select(c => new ChargeRow(c.Id, c.CreatedAt, c.Product, c.PriceFen, c.Status, c.RequestId, c.ApiTokenId != null, c.FailureReason))
             .ToListAsync(ct);
         return (items, await q.CountAsync(ct));
+    }
+
+    /// <summary>Every charge of <paramref name="userId"/> that passes <paramref name="filter"/>, newest first, streamed (for CSV export).</summary>
+    public async IAsyncEnumerable<ChargeRow> StreamChargesAsync(string userId, LedgerFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = Charges(db, userId, filter).OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+            .Select(c => new ChargeRow(c.Id, c.CreatedAt, c.Product, c.PriceFen, c.Status, c.RequestId, c.ApiTokenId != null, c.FailureReason))
+            .AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(ct)) yield return row;
+    }
+
+    private static IQueryable<LedgerEntry> Entries(PortalDbContext db, string userId, LedgerFilter filter)
+    {
+        var q = db.LedgerEntries.AsNoTracking().Where(e => e.UserId == userId);
+        if (filter.Since is { } since) q = q.Where(e => e.CreatedAt >= since);
+        if (filter.Before is { } before) q = q.Where(e => e.CreatedAt < before);
+        if (filter.Kind is { } kind) q = q.Where(e => e.Kind == kind);
+        // Charge and refund entries carry their product code as the description.
+        if (filter.Product is { } product)
+            q = q.Where(e => (e.Kind == LedgerEntryKind.Charge || e.Kind == LedgerEntryKind.Refund) && e.Description == product);
+        return q;
+    }
+
+    private static IQueryable<Charge> Charges(PortalDbContext db, string userId, LedgerFilter filter)
+    {
+        var q = db.Charges.AsNoTracking().Where(c => c.UserId == userId);
+        if (filter.Since is { } since) q = q.Where(c => c.CreatedAt >= since);
+        if (filter.Before is { } before) q = q.Where(c => c.CreatedAt < before);
+        if (filter.Status is { } status) q = q.Where(c => c.Status == status);
+        if (filter.Product is { } product) q = q.Where(c => c.Product == product);
+        return q;
     }
 
     /// <summary>Overall figures for admins.</summary>

@@ -22,7 +22,6 @@ public sealed partial class MiniProgramLinksPage
     [Inject] private BalanceState Balance { get; set; } = default!;
     [Inject] private IOptions<PortalOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -74,7 +73,7 @@ public sealed partial class MiniProgramLinksPage
         await RunAsync(async () =>
         {
             var result = await Commands.CreateMiniProgramLinkAsync(NewCaller(), appId, pagePath, CancellationToken.None);
-            if (Report(result, L["Mini-program link created"]))
+            if (Report(result))
             {
                 created = result.Value;
                 await table.ReloadServerData();
@@ -89,7 +88,7 @@ public sealed partial class MiniProgramLinksPage
         await RunAsync(async () =>
         {
             var result = await Commands.DecodeMiniProgramLinkAsync(NewCaller(), linkToDecode, CancellationToken.None);
-            if (Report(result, L["Link decoded"])) decoded = result.Value;
+            if (Report(result)) decoded = result.Value;
         });
     }
 
@@ -108,22 +107,20 @@ public sealed partial class MiniProgramLinksPage
         }
     }
 
-    // Shows the outcome of a billed call; true on success.
-    private bool Report(BilledResult<MiniProgramLink> result, string success)
+    // Records the outcome of a billed call for the page's one alert (no toast on top of it); true on success.
+    private bool Report(BilledResult<MiniProgramLink> result)
     {
         balanceAfterFen = result.BalanceFen;
         Balance.Set(result.BalanceFen);
         switch (result.Status)
         {
             case BilledStatus.Succeeded:
-                Snackbar.Add(success, Severity.Success);
                 return true;
             case BilledStatus.InsufficientFunds:
                 insufficient = true;
                 return false;
             default:
                 error = result.Message ?? "内部错误";
-                Snackbar.Add(L[error], Severity.Error);
                 return false;
         }
     }

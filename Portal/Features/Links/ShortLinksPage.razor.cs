@@ -24,7 +24,6 @@ public sealed partial class ShortLinksPage
     [Inject] private PublicUrls Urls { get; set; } = default!;
     [Inject] private IOptions<PortalOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
-    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -79,7 +78,6 @@ public sealed partial class ShortLinksPage
                 case BilledStatus.Succeeded:
                     created = result.Value;
                     await form.ResetAsync();
-                    Snackbar.Add(L["Short link created"], Severity.Success);
                     await table.ReloadServerData();
                     break;
                 case BilledStatus.InsufficientFunds:

@@ -17,9 +17,10 @@ namespace Portal.Features.MiniProgramCodes;
 /// <param name="Size">Bytes.</param>
 /// <param name="CreatedAt">Created (UTC).</param>
 /// <param name="ExpiresAt">End of retention (UTC).</param>
+/// <param name="AppName">Display name the owner gave the mini-program, or null when it is no longer registered.</param>
 public sealed record CodeImageRow(
     Guid Id, string PublicId, string AppId, CodeKind Kind, string? Scene, string Page, int Width,
-    string ContentType, int Size, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+    string ContentType, int Size, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? AppName = null);
 
 /// <summary>
 /// Storage of generated code images: the result cache (<see cref="MiniProgramCodesOptions.CacheTtl"/>), the public
@@ -103,7 +104,8 @@ public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFa
         var q = db.MiniProgramCodeImages.AsNoTracking().Where(i => i.UserId == userId && i.ExpiresAt > now);
         var total = await q.CountAsync(ct);
         var items = await q.OrderByDescending(i => i.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
-            .Select(i => new CodeImageRow(i.Id, i.PublicId, i.AppId, i.Kind, i.Scene, i.Page, i.Width, i.ContentType, i.Size, i.CreatedAt, i.ExpiresAt))
+            .Select(i => new CodeImageRow(i.Id, i.PublicId, i.AppId, i.Kind, i.Scene, i.Page, i.Width, i.ContentType, i.Size, i.CreatedAt, i.ExpiresAt,
+                db.MiniProgramApps.Where(a => a.UserId == i.UserId && a.AppId == i.AppId).Select(a => a.Name).FirstOrDefault()))
             .ToListAsync(ct);
         return (items, total);
     }

@@ -55,6 +55,7 @@ public static class BackgroundJobsExtensions
             });
         }
         services.AddTransient<ReconcilePendingChargesJob>();
+        services.AddTransient<LowBalanceAlertJob>();
         services.AddTransient<RefundChargeJob>();
         services.AddTransient<PurgeExpiredIdempotencyKeysJob>();
         return services;
@@ -65,6 +66,7 @@ public static class BackgroundJobsExtensions
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<ReconcilePendingChargesJob>(ReconcilePendingChargesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<LowBalanceAlertJob>(LowBalanceAlertJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<PurgeExpiredIdempotencyKeysJob>(PurgeExpiredIdempotencyKeysJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<PurgeExpiredCodeImagesJob>(PurgeExpiredCodeImagesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<Portal.Features.Payments.ReconcileTopUpOrdersJob>(Portal.Features.Payments.ReconcileTopUpOrdersJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());

@@ -23,6 +23,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<Charge> Charges => Set<Charge>();
+    public DbSet<BalanceAlert> BalanceAlerts => Set<BalanceAlert>();
     public DbSet<ProductPrice> ProductPrices => Set<ProductPrice>();
     public DbSet<RedemptionCodeBatch> RedemptionCodeBatches => Set<RedemptionCodeBatch>();
     public DbSet<RedemptionCode> RedemptionCodes => Set<RedemptionCode>();
@@ -62,6 +63,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new WeChatSessionConfiguration());
         builder.ApplyConfiguration(new AdminAuditEntryConfiguration());
         builder.ApplyConfiguration(new Portal.Features.Payments.TopUpOrderConfiguration());
+        builder.ApplyConfiguration(new BalanceAlertConfiguration());
     }
 }
 

@@ -414,6 +414,23 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTimeOffset?>("AlertedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ThresholdFen")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("BalanceAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Billing.Charge", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1196,6 +1213,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .WithOne()
                         .HasForeignKey("Portal.Features.Billing.Account", "UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.HasOne("Portal.Features.Billing.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.Billing.BalanceAlert", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -416,6 +416,23 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset?>("AlertedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("ThresholdFen")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("BalanceAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Billing.Charge", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1198,6 +1215,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .WithOne()
                         .HasForeignKey("Portal.Features.Billing.Account", "UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.HasOne("Portal.Features.Billing.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.Billing.BalanceAlert", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -401,6 +401,23 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AlertedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ThresholdFen")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("BalanceAlerts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Billing.Charge", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1183,6 +1200,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .WithOne()
                         .HasForeignKey("Portal.Features.Billing.Account", "UserId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Features.Billing.BalanceAlert", b =>
+                {
+                    b.HasOne("Portal.Features.Billing.Account", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Features.Billing.BalanceAlert", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
