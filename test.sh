@@ -51,9 +51,9 @@ if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_P
   if [ ! -f "$results/postgresql.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
-  # The SIGKILL-under-load test against PostgreSQL too.
+  # The SIGKILL-under-load and SIGTERM-drain tests against PostgreSQL too.
   run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \
-    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests"
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests|FullyQualifiedName~DrainTests"
 else
   echo "FAILED: PostgreSQL could not be started, so the PostgreSQL leg did not run (see the messages above)"
   extra_failed=$((extra_failed + 1)); status=1
@@ -63,6 +63,9 @@ run_tests Portal.E2E/Portal.E2E.csproj e2e
 
 for report in "$results"/e2e-artifacts/kill-load-*.txt; do
   [ -f "$report" ] && echo "kill test: $(cat "$report")"
+done
+for report in "$results"/e2e-artifacts/drain-*.txt; do
+  [ -f "$report" ] && echo "drain test: $(cat "$report")"
 done
 
 # Sum the counters of every .trx file.

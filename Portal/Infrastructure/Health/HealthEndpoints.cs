@@ -6,7 +6,7 @@ using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Health;
 
-/// <summary><c>/healthz</c> (the process is alive) and <c>/readyz</c> (database and job storage answer).</summary>
+/// <summary><c>/healthz</c> (the process is alive) and <c>/readyz</c> (database and job storage answer, the instance is not stopping).</summary>
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
@@ -16,7 +16,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<JobStorageHealthCheck>("job-storage", tags: [ReadyTag]);
+            .AddCheck<JobStorageHealthCheck>("job-storage", tags: [ReadyTag])
+            .AddCheck<Hosting.DrainHealthCheck>("stopping", tags: [ReadyTag]);
         return services;
     }
 
