@@ -14,6 +14,13 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "could not install chromium"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 
+# Debian's redis-server: the shared-limits tests start throwaway servers of their own (a missing one fails them).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing redis-server"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || {
+    echo "could not install redis-server"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
 # A CJK font, so the Chinese pages in the E2E screenshots are legible (the tests pass without it).
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   echo "== installing a CJK font"

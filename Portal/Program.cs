@@ -18,6 +18,7 @@ using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.RateLimiting;
+using Portal.Infrastructure.Redis;
 using Scalar.AspNetCore;
 
 var isAdminCli = AdminCli.IsAdminCommand(args);
@@ -37,6 +38,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRedis(builder.Configuration);
 builder.Services.AddCaching(builder.Configuration);
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton<PublicUrls>();

@@ -1,10 +1,11 @@
 namespace Portal.Infrastructure.Caching;
 
 /// <summary>
-/// In-process notifications that a cached fact changed (a token revoked, a user suspended, a price set, an app
-/// deleted, a short link disabled). Features publish after they commit a change; the in-memory caches of the hot
-/// path subscribe and drop the affected entry at once. Other instances do not hear these: their entries expire after
-/// the cache's stated lifetime instead (see docs/architecture.md, "Caches").
+/// Notifications that a cached fact changed (a token revoked, a user suspended, a price set, an app deleted, a short
+/// link disabled). Features publish after they commit a change; the in-memory caches of the hot path subscribe and
+/// drop the affected entry at once. With Redis configured every change is also sent to the other instances
+/// (<see cref="RedisChangeFeedBridge"/>), which apply it the same way; without it, or while Redis is down, their
+/// entries expire after the cache's stated lifetime instead (see docs/architecture.md, "Caches").
 /// </summary>
 public sealed class ChangeFeed
 {
@@ -22,8 +23,20 @@ public sealed class ChangeFeed
     /// <param name="key">Which one (a user id, a token id, a product code…); empty for "all of this topic".</param>
     public void Publish(string topic, string key)
     {
+        Apply(topic, key);
+        Volatile.Read(ref _forward)?.Invoke(topic, key);
+    }
+
+    /// <summary>Applies a change published by another instance: tells the local subscribers only.</summary>
+    public void Apply(string topic, string key)
+    {
         foreach (var handler in Volatile.Read(ref _handlers)) handler(topic, key);
     }
+
+    private Action<string, string>? _forward;
+
+    /// <summary>Sends every later <see cref="Publish"/> to <paramref name="forward"/> too (the other instances).</summary>
+    internal void ForwardTo(Action<string, string> forward) => Volatile.Write(ref _forward, forward);
 }
 
 /// <summary>Registers the change feed and the caching options.</summary>
@@ -34,6 +47,7 @@ public static class CachingExtensions
     {
         services.AddOptions<CachingOptions>().Bind(configuration.GetSection(CachingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeFeed>();
+        services.AddHostedService<RedisChangeFeedBridge>();
         return services;
     }
 }
