@@ -94,13 +94,16 @@ public sealed class RedisConnection : IAsyncDisposable
     }
 }
 
-/// <summary>Readiness: Healthy without Redis or with it; Degraded (still 200) while a configured Redis is unreachable.</summary>
+/// <summary>
+/// Readiness: Healthy without Redis or with it; Degraded (still 200) while a configured Redis is unreachable. The
+/// answer is public, so it does not name Redis's address (the log does).
+/// </summary>
 internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(!redis.IsConfigured ? HealthCheckResult.Healthy("not configured")
             : redis.IsAvailable ? HealthCheckResult.Healthy("connected")
-            : HealthCheckResult.Degraded($"Redis at {redis.Endpoint} unavailable: rate limits are per instance"));
+            : HealthCheckResult.Degraded("Redis unavailable: rate limits are per instance"));
 }
 
 /// <summary>Registers the optional Redis connection.</summary>
