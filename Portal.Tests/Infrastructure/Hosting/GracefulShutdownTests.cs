@@ -49,9 +49,10 @@ public sealed class GracefulShutdownTests : IDisposable
         var visitor = _factory.ApiClient(null);
         for (var i = 0; i < 5; i++) Assert.Equal(302, (int)(await visitor.GetAsync("/s/" + code)).StatusCode);
 
+        // The test host may dispose its services once stopped: open the context to read with first.
+        await using var db = await _factory.DbAsync();
         await _factory.Services.GetRequiredService<IHost>().StopAsync();
 
-        await using var db = await _factory.DbAsync();
         Assert.Equal(5, db.ShortLinks.Single(l => l.Code == code).VisitCount);
     }
 
