@@ -31,7 +31,7 @@ public sealed class RedisDownTests : IDisposable
         var api = _factory.ApiClient(await _factory.IssueTokenAsync(user));
         var redis = _factory.Services.GetRequiredService<RedisConnection>();
         Assert.True(redis.IsAvailable);
-        Assert.Equal("Healthy", await (await _factory.CreateClient().GetAsync("/readyz")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain("redis:", await ReadyzAsync());
 
         _redis.Stop();
         await WaitUntil(() => !redis.IsAvailable);
@@ -54,8 +54,11 @@ public sealed class RedisDownTests : IDisposable
 
         _redis.Start();
         await WaitUntil(() => redis.IsAvailable);
-        Assert.Equal("Healthy", await (await _factory.CreateClient().GetAsync("/readyz")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain("redis:", await ReadyzAsync());
     }
+
+    // Only the redis line is this test's business (the other checks have their own tests).
+    private async Task<string> ReadyzAsync() => await (await _factory.CreateClient().GetAsync("/readyz")).Content.ReadAsStringAsync();
 
     private static async Task WaitUntil(Func<bool> condition)
     {

@@ -1,6 +1,12 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Caching;
+using Portal.Infrastructure.Redis;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Tests.TestInfrastructure;
@@ -76,6 +82,38 @@ public sealed class SharedAcrossInstancesTests(RedisServerFixture redis) : IClas
                && clock.Elapsed < TimeSpan.FromSeconds(3))
             await Task.Delay(20);
 
+        Assert.Equal(401, status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"B refused only after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task RevokeFromAProcessWithoutHost_LikeTheAdminCli_RefusedOnBWithinOneSecond()
+    {
+        var (a, b) = TwoInstances([]);
+        var user = await a.CreateUserAsync(10_000);
+        var issued = await a.Services.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, "live", null);
+        var onB = b.ApiClient(issued.Secret);
+        Assert.Equal(200, (await onB.PostJsonAsync("/generate-shortlink", new { longUrl = "https://example.com/cached" })).Status);
+
+        // What `admin tokens revoke` does: write the database, publish on a feed of its own (no host, no subscription).
+        await using (var db = await a.DbAsync())
+        {
+            (await db.ApiTokens.SingleAsync(t => t.Id == issued.Token.Id)).Revoke(DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.Server.ConnectionString,
+        }).Build();
+        await using var cliRedis = new RedisConnection(configuration, Options.Create(new RedisOptions { KeyPrefix = a.Services.GetRequiredService<RedisConnection>().KeyPrefix }),
+            NullLogger<RedisConnection>.Instance);
+        new ChangeFeed(cliRedis, NullLogger<ChangeFeed>.Instance).Publish(ApiTokenService.Topic, issued.Token.Id.ToString());
+
+        var clock = Stopwatch.StartNew();
+        int status;
+        while ((status = (await onB.PostJsonAsync("/generate-shortlink", new { longUrl = "https://example.com/after" })).Status) == 200
+               && clock.Elapsed < TimeSpan.FromSeconds(3))
+            await Task.Delay(20);
         Assert.Equal(401, status);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"B refused only after {clock.ElapsedMilliseconds} ms");
     }
