@@ -12,14 +12,16 @@ using Xunit.Abstractions;
 namespace Portal.E2E;
 
 /// <summary>
-/// Two Portal processes on one database behind Debian's nginx running the shipped <c>deploy/nginx/portal.conf</c>:
-/// the configuration passes <c>nginx -t</c>; API calls land on both instances; Portal believes nginx's
-/// <c>X-Forwarded-Proto/-Host</c> (its links are https:// on nginx's address); the Blazor hub's WebSocket upgrade
-/// passes; and one instance stopped with SIGTERM under load loses no acknowledged call while the other takes over.
+/// Two Portal processes on one database and one throwaway redis-server, behind Debian's nginx running the shipped
+/// <c>deploy/nginx/portal.conf</c>: the configuration passes <c>nginx -t</c>; API calls land on both instances; Portal
+/// believes nginx's <c>X-Forwarded-Proto/-Host</c> (its links are https:// on nginx's address); the Blazor hub's
+/// WebSocket upgrade passes; a token revoked with the admin CLI is refused by both instances within a second; and one
+/// instance stopped with SIGTERM under load loses no acknowledged call while the other takes over.
 /// </summary>
 public sealed class NginxTests(ITestOutputHelper output) : IDisposable
 {
     private readonly PortalProcesses _portal = new();
+    private readonly Portal.Tests.TestInfrastructure.RedisServer _redis = new();
     private NginxProxy? _nginx;
 
     [Fact]
@@ -34,6 +36,7 @@ public sealed class NginxTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task TwoInstancesBehindNginx_CallsLandOnBoth_ForwardedHeadersTrusted_WebSocketUpgrades_SigtermLosesNothing()
     {
+        _portal.Settings["ConnectionStrings__Redis"] = _redis.ConnectionString;
         var token = await _portal.UserWithTokenAsync("nginx@e2e.local", "500.00");
         var ports = new[] { PortalProcesses.FreePort(), PortalProcesses.FreePort() };
         var drain = new Dictionary<string, string> { ["Shutdown__DrainDelay"] = "00:00:01", ["Shutdown__Timeout"] = "00:00:15" };
@@ -87,6 +90,24 @@ public sealed class NginxTests(ITestOutputHelper output) : IDisposable
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         }
 
+        // A token revoked with the admin CLI is refused by both instances (which had it cached) within a second.
+        var doomed = (await _portal.CliAsync("tokens", "issue", "--email", "nginx@e2e.local", "--name", "doomed")).Trim().Split('\n')[^1].Trim();
+        using (var doomedApi = _nginx.Client())
+        {
+            doomedApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", doomed);
+            for (var i = 0; i < 6; i++) Assert.Equal(200, await CallAsync(doomedApi, Guid.NewGuid().ToString("N")));
+            var cachedOn = Upstreams().TakeLast(6).Distinct().Count();
+            await _portal.CliAsync("tokens", "revoke", "--token", doomed);
+            var revoked = Stopwatch.StartNew();
+            var statuses = new List<(int Status, TimeSpan At)>();
+            while (revoked.Elapsed < TimeSpan.FromSeconds(1.5)) statuses.Add((await CallAsync(doomedApi, Guid.NewGuid().ToString("N")), revoked.Elapsed));
+            var lastServed = statuses.LastOrDefault(s => s.Status == 200).At;
+            output.WriteLine($"revocation: cached on {cachedOn} instances; calls after revoke: {statuses.Count}, last 200 at {lastServed.TotalMilliseconds:0} ms");
+            Assert.Equal(2, cachedOn);
+            Assert.True(lastServed < TimeSpan.FromSeconds(1), $"served until {lastServed.TotalMilliseconds:0} ms after the revocation");
+            Assert.All(statuses.Where(s => s.At > TimeSpan.FromSeconds(1)), s => Assert.Equal(401, s.Status));
+        }
+
         // SIGTERM one instance under load through nginx.
         var calls = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
@@ -109,11 +130,12 @@ public sealed class NginxTests(ITestOutputHelper output) : IDisposable
 
         // Every failure seen by a client is retried with its key; the retry must succeed (on the instance left).
         var failed = calls.Where(c => c.Value != 200).Select(c => c.Key).ToList();
+        var failedStatuses = string.Join(',', failed.Select(k => calls[k]).Order()); // 0 = no answer
         foreach (var key in failed) calls[key] = await CallAsync(api, key);
-        var seen200 = calls.Count(c => c.Value == 200) + first.Count;
+        var seen200 = calls.Count(c => c.Value == 200) + first.Count + 6; // + the revoked token's calls before it was revoked
         var succeeded = _portal.Scalar("SELECT COUNT(*) FROM \"Charges\" WHERE \"Status\" = 'Succeeded'");
         var pending = _portal.Scalar("SELECT COUNT(*) FROM \"Charges\" WHERE \"Status\" = 'Pending'");
-        var report = $"provider={_portal.Provider} calls={calls.Count} failedThenRetried={failed.Count} seen200={seen200} succeeded={succeeded} " +
+        var report = $"provider={_portal.Provider} calls={calls.Count} failedThenRetried={failed.Count} failedStatuses=[{failedStatuses}] seen200={seen200} succeeded={succeeded} " +
                      $"pending={pending} exitCode={instances[0].ExitCode} upstreams={string.Join(',', Upstreams().Distinct())}";
         output.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(BrowserFixture.ArtifactsDir, $"nginx-{_portal.Provider.ToLowerInvariant()}.txt"), report + Environment.NewLine);
@@ -151,5 +173,6 @@ public sealed class NginxTests(ITestOutputHelper output) : IDisposable
     {
         _nginx?.Dispose();
         _portal.Dispose();
+        _redis.Dispose();
     }
 }
