@@ -109,7 +109,8 @@ public static class GracefulShutdownExtensions
         var state = app.ApplicationServices.GetRequiredService<DrainState>();
         return app.Use((context, next) =>
         {
-            if (state.IsDraining) context.Response.Headers.Connection = "close";
+            // HTTP/1.1 only: HTTP/2 and 3 have no Connection header (their streams end with the server's shutdown).
+            if (state.IsDraining && HttpProtocol.IsHttp11(context.Request.Protocol)) context.Response.Headers.Connection = "close";
             return next(context);
         });
     }
