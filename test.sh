@@ -14,6 +14,17 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "could not install chromium"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 
+# Debian's redis-server and nginx: the shared-limits tests start throwaway redis-servers, the proxy tests run the
+# shipped deploy/nginx/portal.conf in front of two Portal processes (a missing server fails them; it is never skipped).
+servers=()
+command -v redis-server >/dev/null 2>&1 || servers+=(redis-server)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || servers+=(nginx-light)
+if [ ${#servers[@]} -gt 0 ]; then
+  echo "== installing ${servers[*]}"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${servers[@]}" >/dev/null; } || {
+    echo "could not install ${servers[*]}"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
 # A CJK font, so the Chinese pages in the E2E screenshots are legible (the tests pass without it).
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   echo "== installing a CJK font"
@@ -116,9 +127,9 @@ if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_P
   if [ ! -f "$results/postgresql.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
-  # The SIGKILL-under-load test against PostgreSQL too.
+  # The SIGKILL-under-load and SIGTERM-drain tests, and two instances behind nginx, against PostgreSQL too.
   run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \
-    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests"
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests|FullyQualifiedName~DrainTests|FullyQualifiedName~NginxTests"
 else
   echo "FAILED: PostgreSQL could not be started, so the PostgreSQL leg did not run (see the messages above)"
   extra_failed=$((extra_failed + 1)); status=1
@@ -128,6 +139,12 @@ run_tests Portal.E2E/Portal.E2E.csproj e2e
 
 for report in "$results"/e2e-artifacts/kill-load-*.txt; do
   [ -f "$report" ] && echo "kill test: $(cat "$report")"
+done
+for report in "$results"/e2e-artifacts/drain-*.txt; do
+  [ -f "$report" ] && echo "drain test: $(cat "$report")"
+done
+for report in "$results"/e2e-artifacts/nginx-*.txt; do
+  [ -f "$report" ] && echo "nginx test: $(cat "$report")"
 done
 
 # Sum the counters of every .trx file.

@@ -15,10 +15,12 @@ using Portal.Infrastructure.Api.OpenApi;
 using Portal.Infrastructure.BackgroundJobs;
 using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Health;
+using Portal.Infrastructure.Hosting;
 using Portal.Infrastructure.Http;
 using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.RateLimiting;
+using Portal.Infrastructure.Redis;
 
 var isAdminCli = AdminCli.IsAdminCommand(args);
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +39,7 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize =
     builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxRequestBodySize") ?? PortalOptions.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRedis(builder.Configuration);
 builder.Services.AddCaching(builder.Configuration);
 builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton<PublicUrls>();
@@ -55,6 +58,7 @@ builder.Services.AddBackgroundJobs(builder.Configuration, provider);
 builder.Services.AddPortalUi();
 builder.Services.AddPortalOpenApi();
 builder.Services.AddHealth();
+builder.Services.AddGracefulShutdown(builder.Configuration);
 builder.Services.AddIdempotency(builder.Configuration);
 builder.Services.AddApiRateLimiting(builder.Configuration);
 builder.Services.AddEdgeSecurity(builder.Configuration);
@@ -65,6 +69,7 @@ await app.Services.InitializeDatabaseAsync(createBootstrapAdmin: !isAdminCli);
 if (isAdminCli) return await AdminCli.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
 app.Services.RegisterRecurringJobs();
 
+app.UseDrainConnectionClose();
 app.UseEdgeSecurity(app.Environment);
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseRequestId();

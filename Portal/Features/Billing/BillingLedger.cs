@@ -365,7 +365,7 @@ public sealed class BillingLedger(
             await ReadBalanceAsync(db, userId, ct));
     }
 
-    /// <summary>Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once (others within the cache lifetime).</summary>
+    /// <summary>Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once, other instances at once through Redis when it is configured, otherwise within the cache lifetime.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative price, one above <see cref="BillableProducts.MaxPriceFen"/>, or unknown product.</exception>
     public async Task SetPriceAsync(string product, long priceFen, CancellationToken ct = default)
     {

@@ -6,7 +6,7 @@ using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Health;
 
-/// <summary><c>/healthz</c> (the process is alive) and <c>/readyz</c> (database and job storage answer).</summary>
+/// <summary><c>/healthz</c> (the process is alive) and <c>/readyz</c> (database and job storage answer, the instance is not stopping).</summary>
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
@@ -16,16 +16,32 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<JobStorageHealthCheck>("job-storage", tags: [ReadyTag]);
+            .AddCheck<JobStorageHealthCheck>("job-storage", tags: [ReadyTag])
+            .AddCheck<Hosting.DrainHealthCheck>("stopping", tags: [ReadyTag])
+            .AddCheck<Redis.RedisHealthCheck>("redis", tags: [ReadyTag]);
         return services;
     }
 
-    /// <summary>Maps <c>/healthz</c> (no checks) and <c>/readyz</c> (tagged checks); 200 Healthy or 503 Unhealthy, plain text.</summary>
+    /// <summary>
+    /// Maps <c>/healthz</c> (no checks) and <c>/readyz</c> (tagged checks), plain text: <c>Healthy</c> (200);
+    /// <c>Degraded</c> (200: serving, e.g. Redis unreachable so limits are per instance) or <c>Unhealthy</c> (503:
+    /// the database or job storage fails, or the instance is stopping), followed by one line per check that is not
+    /// healthy, <c>name: status: description</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().ExcludeFromDescription();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous().ExcludeFromDescription();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport })
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
+    }
+
+    private static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var lines = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+            .Select(e => $"\n{e.Key}: {e.Value.Status}: {e.Value.Description}");
+        return context.Response.WriteAsync(report.Status + string.Concat(lines));
     }
 
     private sealed class DatabaseHealthCheck(IDbContextFactory<PortalDbContext> dbFactory) : IHealthCheck

@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.RateLimiting;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Infrastructure.Api;
+using Portal.Infrastructure.Redis;
 
 namespace Portal.Infrastructure.RateLimiting;
 
-/// <summary>Configuration section <c>RateLimiting</c> (per instance: with N instances each allows its own share).</summary>
+/// <summary>
+/// Configuration section <c>RateLimiting</c>. With <c>ConnectionStrings:Redis</c> the limits hold across all instances
+/// together; without Redis (or while it is unreachable) each instance allows them on its own.
+/// </summary>
 public sealed class ApiRateLimitOptions
 {
     /// <summary>Section name.</summary>
@@ -44,7 +48,8 @@ public sealed class ApiRateLimitOptions
 /// <see cref="ApiEnvelope"/>) a token bucket per API token and one per user across all their tokens; on the account
 /// forms a fixed window per client IP; on the public pages a token bucket per client IP. A refused API call gets 429
 /// in the route's envelope with <c>Retry-After</c>, <c>X-RateLimit-Limit</c>, <c>X-RateLimit-Remaining</c> and
-/// <c>X-RateLimit-Reset</c> (seconds); a refused browser request gets a short page with <c>Retry-After</c>.
+/// <c>X-RateLimit-Reset</c> (seconds); a refused browser request gets a short page with <c>Retry-After</c>. With Redis
+/// the buckets and windows live there (<see cref="SharedLimits"/>), shared by every instance.
 /// </summary>
 public static class ApiRateLimiting
 {
@@ -52,29 +57,27 @@ public static class ApiRateLimiting
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(ApiRateLimitOptions.Section).Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions();
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<RedisConnection>((o, redis) =>
         {
+            var shared = new SharedLimits(redis);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     IsApi(context, options) && TokenOf(context) is { } token
-                        ? RateLimitPartition.GetTokenBucketLimiter("token:" + token, _ => Bucket(options.PermitsPerSecond, options.Burst))
+                        ? shared.TokenBucket("token:" + token, options.PermitsPerSecond, options.Burst)
                         : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     IsApi(context, options)
-                        ? RateLimitPartition.GetTokenBucketLimiter(UserOf(context) is { } user ? "user:" + user : "ip:" + IpOf(context),
-                            _ => Bucket(options.UserPermitsPerSecond, options.UserBurst))
+                        ? shared.TokenBucket(UserOf(context) is { } user ? "user:" + user : "ip:" + IpOf(context), options.UserPermitsPerSecond, options.UserBurst)
                         : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     options.Enabled && IsAccountForm(context.Request)
-                        ? RateLimitPartition.GetFixedWindowLimiter("forms:" + IpOf(context), _ => new FixedWindowRateLimiterOptions
-                        {
-                            PermitLimit = Math.Max(1, options.AccountFormsPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-                        })
+                        ? shared.FixedWindow("forms:" + IpOf(context), options.AccountFormsPerMinute, TimeSpan.FromMinutes(1))
                         : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
                     options.Enabled && Http.EdgeSecurity.IsPublicPage(context.Request.Path)
-                        ? RateLimitPartition.GetTokenBucketLimiter("public:" + IpOf(context), _ => Bucket(options.PublicPermitsPerSecond, options.PublicBurst))
+                        ? shared.TokenBucket("public:" + IpOf(context), options.PublicPermitsPerSecond, options.PublicBurst)
                         : RateLimitPartition.GetNoLimiter("")));
             o.OnRejected = async (rejected, ct) =>
             {
@@ -100,12 +103,6 @@ public static class ApiRateLimiting
         });
         return services;
     }
-
-    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
-    {
-        TokenLimit = Math.Max(1, burst), TokensPerPeriod = Math.Max(1, perSecond), ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0, AutoReplenishment = true,
-    };
 
     private static bool IsApi(HttpContext context, ApiRateLimitOptions options) =>
         options.Enabled && context.GetEndpoint()?.Metadata.GetMetadata<ApiEnvelope>() is not null;
