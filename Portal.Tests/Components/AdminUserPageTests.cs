@@ -31,11 +31,16 @@ public sealed class AdminUserPageTests : PortalComponentTest
         await cut.InvokeAsync(() => cut.Render(p => p.Add(x => x.UserId, target.Id)));
 
         cut.WaitForAssertion(() => Assert.Equal(target.Email, cut.Find("[data-testid=admin-user-email]").TextContent));
-        Assert.Equal("¥2.40", cut.Find("[data-testid=admin-user-balance]").TextContent); // 2.50 less the short link
-        Assert.Contains("test funding", cut.Find("[data-testid=admin-user-ledger]").TextContent);
-        Assert.Contains("Create short link", cut.Find("[data-testid=admin-user-ledger]").TextContent);
-        Assert.Contains("deploy key", cut.Find("[data-testid=admin-user-tokens]").TextContent);
-        Assert.Contains(cut.FindAll("[data-testid=admin-user-links] [data-testid=truncated-text]"), e => e.GetAttribute("title") == url);
+        // The sections load on their own: wait for each before reading it.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("¥2.40", cut.Find("[data-testid=admin-user-balance]").TextContent); // 2.50 less the short link
+            Assert.Contains("test funding", cut.Find("[data-testid=admin-user-ledger]").TextContent);
+            Assert.Contains("Create short link", cut.Find("[data-testid=admin-user-ledger]").TextContent);
+            Assert.Contains("deploy key", cut.Find("[data-testid=admin-user-tokens]").TextContent);
+            Assert.Contains(cut.FindAll("[data-testid=admin-user-links] [data-testid=truncated-text]"), e => e.GetAttribute("title") == url);
+            Assert.Contains("Balance adjusted", cut.Find("[data-testid=admin-user-audit]").TextContent);
+        });
         var auditText = cut.Find("[data-testid=admin-user-audit]").TextContent;
         Assert.Contains("Balance adjusted", auditText);
         Assert.Contains("API token revoked", auditText);

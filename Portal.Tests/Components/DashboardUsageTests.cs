@@ -43,8 +43,12 @@ public sealed class DashboardUsageTests : PortalComponentTest
 
         var cut = RenderPage<Home>();
 
-        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("[data-testid=usage-site] [data-testid=usage-today-calls]").TextContent));
-        Assert.Equal("0", cut.Find("[data-testid=usage-mine] [data-testid=usage-today-calls]").TextContent);
-        Assert.NotEmpty(cut.FindAll("[data-testid=usage-mine] [data-testid=usage-empty]"));
+        // The two panels load on their own: wait for both.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("1", cut.Find("[data-testid=usage-site] [data-testid=usage-today-calls]").TextContent);
+            Assert.Equal("0", cut.Find("[data-testid=usage-mine] [data-testid=usage-today-calls]").TextContent);
+            Assert.NotEmpty(cut.FindAll("[data-testid=usage-mine] [data-testid=usage-empty]"));
+        });
     }
 }
