@@ -97,6 +97,16 @@ public sealed class TopUpPaymentTests : IDisposable
         Assert.Equal(TopUpOrderStatus.Paid, paid.Status);
         Assert.Equal("4200001234", paid.TransactionId);
         await _h.Factory.AssertLedgerInvariantsAsync();
+
+        // admin billing verify pairs paid orders with their credits: a credit whose order is not Paid is a violation.
+        var audit = _h.Factory.Services.GetRequiredService<BillingAudit>();
+        Assert.Equal(0, (await audit.RunAsync()).TopUpMismatches);
+        await db.TopUpOrders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, TopUpOrderStatus.Pending));
+        var broken = await audit.RunAsync();
+        Assert.Equal(1, broken.TopUpMismatches);
+        Assert.False(broken.Holds(pendingIsViolation: false));
+        await db.TopUpOrders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, TopUpOrderStatus.Paid));
+        Assert.Equal(0, (await audit.RunAsync()).TopUpMismatches);
     }
 
     public static TheoryData<string> Forgeries => new() { "tampered signature", "wrong serial", "stale timestamp", "future timestamp", "wrong APIv3 key", "signed by another key", "missing headers", "tampered body" };

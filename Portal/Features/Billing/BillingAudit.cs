@@ -17,20 +17,24 @@ namespace Portal.Features.Billing;
 /// <param name="Succeeded">Charges Succeeded.</param>
 /// <param name="Refunded">Charges Refunded.</param>
 /// <param name="ShortLinkVisits">Sum of every short link's visit count.</param>
+/// <param name="TopUpMismatches">
+/// Violation: Paid top-up orders without exactly one TopUp ledger entry of the order's amount for the order's user, and
+/// TopUp entries that name no Paid order (a payment is credited exactly once, and only when paid).
+/// </param>
 public sealed record BillingAuditReport(
     int Accounts, int NegativeBalances, int LedgerMismatches, int ChargesWithoutDebitEntry, int ChargeEntriesWithoutCharge,
-    int RefundMismatches, int Pending, int Succeeded, int Refunded, long ShortLinkVisits)
+    int RefundMismatches, int Pending, int Succeeded, int Refunded, long ShortLinkVisits, int TopUpMismatches = 0)
 {
     /// <summary>True when no invariant is violated (Pending counted as a violation when <paramref name="pendingIsViolation"/>).</summary>
     public bool Holds(bool pendingIsViolation) =>
         NegativeBalances == 0 && LedgerMismatches == 0 && ChargesWithoutDebitEntry == 0 && ChargeEntriesWithoutCharge == 0
-        && RefundMismatches == 0 && (!pendingIsViolation || Pending == 0);
+        && RefundMismatches == 0 && TopUpMismatches == 0 && (!pendingIsViolation || Pending == 0);
 
     /// <summary>One line, <c>key=value</c> pairs, for logs and the benchmark.</summary>
     public override string ToString() =>
         $"accounts={Accounts} negativeBalances={NegativeBalances} ledgerMismatches={LedgerMismatches} " +
         $"chargesWithoutDebitEntry={ChargesWithoutDebitEntry} chargeEntriesWithoutCharge={ChargeEntriesWithoutCharge} " +
-        $"refundMismatches={RefundMismatches} pending={Pending} succeeded={Succeeded} refunded={Refunded} shortLinkVisits={ShortLinkVisits}";
+        $"refundMismatches={RefundMismatches} pending={Pending} succeeded={Succeeded} refunded={Refunded} shortLinkVisits={ShortLinkVisits} topUpMismatches={TopUpMismatches}";
 }
 
 /// <summary>
@@ -55,9 +59,15 @@ public sealed class BillingAudit(IDbContextFactory<PortalDbContext> dbFactory)
         var refundMismatches = await db.Charges.CountAsync(c =>
             (c.Status == ChargeStatus.Refunded) != db.LedgerEntries.Any(e => e.RefundOfEntryId == c.DebitEntryId && e.ChargeId == c.Id), ct);
         var visits = await db.ShortLinks.SumAsync(l => (long?)l.VisitCount, ct) ?? 0;
+        var paid = Portal.Features.Payments.TopUpOrderStatus.Paid;
+        var topUpMismatches =
+            await db.TopUpOrders.CountAsync(o => o.Status == paid && db.LedgerEntries.Count(e =>
+                e.Kind == LedgerEntryKind.TopUp && e.TopUpOrderId == o.Id && e.UserId == o.UserId && e.AmountFen == o.AmountFen) != 1, ct)
+            + await db.LedgerEntries.CountAsync(e => e.Kind == LedgerEntryKind.TopUp
+                && !db.TopUpOrders.Any(o => o.Id == e.TopUpOrderId && o.Status == paid), ct);
 
         return new BillingAuditReport(balances.Count, balances.Count(a => a.BalanceFen < 0), mismatches, withoutDebit, orphanEntries, refundMismatches,
             statuses.GetValueOrDefault(ChargeStatus.Pending), statuses.GetValueOrDefault(ChargeStatus.Succeeded),
-            statuses.GetValueOrDefault(ChargeStatus.Refunded), visits);
+            statuses.GetValueOrDefault(ChargeStatus.Refunded), visits, topUpMismatches);
     }
 }
