@@ -108,22 +108,9 @@ public sealed class DrainTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<int> CallAsync(HttpClient http, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/generate-shortlink")
-        {
-            Content = JsonContent.Create(new { longUrl = $"https://example.com/drain/{key}" }),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        try
-        {
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return (int)response.StatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            await Task.Delay(20);
-            return 0;
-        }
+        var (status, error) = await ProcessFiles.PostShortLinkAsync(http, $"https://example.com/drain/{key}", key);
+        if (error is not null) await Task.Delay(20);
+        return status;
     }
 
     private static async Task<int> VisitAsync(HttpClient http, string code)

@@ -115,22 +115,9 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<int> SendAsync(HttpClient http, string key)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/generate-shortlink")
-        {
-            Content = JsonContent.Create(new { longUrl = $"https://example.com/load/{key}" }),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        try
-        {
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return (int)response.StatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            LastError ??= ex.ToString();
-            return 0;
-        }
+        var (status, error) = await ProcessFiles.PostShortLinkAsync(http, $"https://example.com/load/{key}", key);
+        if (error is not null) LastError ??= error.ToString();
+        return status;
     }
 
     private (int Negative, int Mismatched, int Pending, int Succeeded, int Refunded) ReadDatabase()
@@ -153,33 +140,10 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
 
     private string DbPath => Path.Combine(_dir, "portal.db");
 
-    private string KeyRingCertificate()
-    {
-        var path = Path.Combine(_dir, "keyring.pfx");
-        if (File.Exists(path)) return path;
-        using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
-                "CN=kill-load key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx));
-        return path;
-    }
-
-    private static string PortalDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "Portal.sln"))) root = Path.GetDirectoryName(root)!;
-            return Path.Combine(root, "Portal", "bin", configuration, "net10.0", "Portal.dll");
-        }
-    }
-
     private ProcessStartInfo PortalProcess(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(PortalDll)! };
-        info.ArgumentList.Add(PortalDll);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(ProcessFiles.PortalDll)! };
+        info.ArgumentList.Add(ProcessFiles.PortalDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Database__Provider"] = Provider;
@@ -191,7 +155,7 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
         info.Environment["Billing__PendingChargeTimeout"] = "00:00:01";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         // Production on PostgreSQL needs the key ring's certificate; every process of this test shares one.
-        info.Environment["DataProtection__CertificatePath"] = KeyRingCertificate();
+        info.Environment["DataProtection__CertificatePath"] = ProcessFiles.KeyRingCertificate(_dir);
         return info;
     }
 

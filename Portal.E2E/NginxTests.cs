@@ -150,24 +150,8 @@ public sealed class NginxTests(ITestOutputHelper output) : IDisposable
         ? File.ReadLines(_nginx.AccessLog).Select(l => Regex.Match(l, @"upstream=(\S+)").Groups[1].Value).Where(u => u.Length > 0).ToList()
         : [];
 
-    private static async Task<int> CallAsync(HttpClient http, string key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/generate-shortlink")
-        {
-            Content = JsonContent.Create(new { longUrl = $"https://example.com/nginx-load/{key}" }),
-        };
-        request.Headers.Add("Idempotency-Key", key);
-        try
-        {
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return (int)response.StatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            return 0;
-        }
-    }
+    private static async Task<int> CallAsync(HttpClient http, string key) =>
+        (await ProcessFiles.PostShortLinkAsync(http, $"https://example.com/nginx-load/{key}", key)).Status;
 
     public void Dispose()
     {

@@ -131,38 +131,15 @@ public sealed class PortalProcesses : IDisposable
 
     private ProcessStartInfo StartInfo(string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(PortalDll)! };
-        info.ArgumentList.Add(PortalDll);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(ProcessFiles.PortalDll)! };
+        info.ArgumentList.Add(ProcessFiles.PortalDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var (key, value) in Settings) info.Environment[key] = value;
         info.Environment["Database__Provider"] = Provider;
         info.Environment["ConnectionStrings__Portal"] = ConnectionString;
         // Production needs the key ring's certificate on PostgreSQL; every process shares one.
-        info.Environment["DataProtection__CertificatePath"] = KeyRingCertificate();
+        info.Environment["DataProtection__CertificatePath"] = ProcessFiles.KeyRingCertificate(Dir);
         return info;
-    }
-
-    private string KeyRingCertificate()
-    {
-        var path = Path.Combine(Dir, "keyring.pfx");
-        if (File.Exists(path)) return path;
-        using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
-                "CN=process test key ring", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx));
-        return path;
-    }
-
-    private static string PortalDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "Portal.sln"))) root = Path.GetDirectoryName(root)!;
-            return Path.Combine(root, "Portal", "bin", configuration, "net10.0", "Portal.dll");
-        }
     }
 
     /// <summary>Kills what still runs and removes the database and the folder.</summary>
