@@ -82,11 +82,14 @@ public sealed class TopUpPaymentTests : IDisposable
     {
         var user = await _h.Factory.CreateUserAsync(balanceFen: 30);
         var order = await _h.CreateOrderAsync(user, 5_000);
+        var published = new List<long>(); // what an open page's balance chip hears
+        using var watch = _h.Factory.Services.GetRequiredService<BalanceFeed>().Watch(user.Id, b => { lock (published) published.Add(b); });
 
         var response = await _h.NotifyAsync(_h.Keys.Notification(WeChatPayKeysForTests.Transaction(order.OutTradeNo, "SUCCESS", 5_000, "4200001234")));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(5_030, (await _h.Factory.MoneyOfAsync(user.Id)).Balance);
+        lock (published) Assert.Equal([5_030L], published);
         await using var db = await _h.Factory.DbAsync();
         var entry = await db.LedgerEntries.SingleAsync(e => e.UserId == user.Id && e.Kind == LedgerEntryKind.TopUp);
         Assert.Equal(5_000, entry.AmountFen);

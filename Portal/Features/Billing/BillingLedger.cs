@@ -311,6 +311,7 @@ public sealed class BillingLedger(
     /// <param name="paidFen">The total the provider reports, in fen.</param>
     /// <param name="currency">Its currency (ISO 4217).</param>
     /// <param name="ct">Cancellation (before the transaction commits).</param>
+    /// <exception cref="InvalidOperationException">The order's user has no account row: the transaction rolls back, nothing is credited.</exception>
     public async Task<TopUpCreditOutcome> CreditTopUpAsync(string outTradeNo, string transactionId, long paidFen, string currency, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(transactionId);
@@ -343,8 +344,10 @@ public sealed class BillingLedger(
             await tx.RollbackAsync(ct);
             return await SettledAsync(db, order.Id, order.UserId, ct);
         }
-        await db.Accounts.Where(a => a.UserId == order.UserId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen + order.AmountFen), ct);
+        // The order's creation made the account row; without it the credit would leave a ledger entry no balance has.
+        if (await db.Accounts.Where(a => a.UserId == order.UserId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceFen, a => a.BalanceFen + order.AmountFen), ct) != 1)
+            throw new InvalidOperationException($"top-up order {order.OutTradeNo} names a user without an account row; nothing credited");
         var balanceAfter = await ReadBalanceAsync(db, order.UserId, ct);
         db.LedgerEntries.Add(new LedgerEntry
         {
@@ -355,6 +358,7 @@ public sealed class BillingLedger(
         await db.SaveChangesAsync(ct);
         faults.At(FaultPoints.InsideTopUpCredit);
         await tx.CommitAsync(ct);
+        balances.Publish(order.UserId, balanceAfter);
         return new(TopUpCreditResult.Credited, order.UserId, order.AmountFen, balanceAfter);
     }
 
