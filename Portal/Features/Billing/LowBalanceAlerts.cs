@@ -71,6 +71,7 @@ public sealed class LowBalanceAlertJob(IDbContextFactory<PortalDbContext> dbFact
                          join x in db.Accounts on a.UserId equals x.UserId
                          join u in db.Users on a.UserId equals u.Id
                          where a.AlertedAt == null && x.BalanceFen < a.ThresholdFen
+                         orderby a.UserId
                          select new { a.UserId, a.ThresholdFen, x.BalanceFen, u.Email })
             .Take(BatchSize).ToListAsync(ct);
 
