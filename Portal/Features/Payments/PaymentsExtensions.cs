@@ -42,15 +42,9 @@ public static class PaymentsExtensions
     {
         app.MapPost(WeChatPayNotifyPath, async (HttpContext http, TopUpService topUps, ILoggerFactory logs) =>
         {
-            string body;
-            try
-            {
-                body = await ReadBodyAsync(http.Request, http.RequestAborted);
-            }
-            catch (InvalidDataException)
-            {
+            if (await Infrastructure.Http.RequestBody.ReadBoundedAsync(http.Request.Body, MaxNotificationBytes, http.RequestAborted) is not { } bytes)
                 return Fail(StatusCodes.Status413PayloadTooLarge, "body too large");
-            }
+            var body = Encoding.UTF8.GetString(bytes);
             try
             {
                 var refused = await topUps.HandleNotificationAsync(WeChatPayClient.ProviderName,
@@ -66,19 +60,6 @@ public static class PaymentsExtensions
     }
 
     private static IResult Fail(int status, string message) => Results.Json(new { code = "FAIL", message }, statusCode: status);
-
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxNotificationBytes) throw new InvalidDataException("too large");
-            buffer.Write(chunk, 0, read);
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
 }
 
 /// <summary>

@@ -19,18 +19,12 @@ public static class ApiJson
         if (!request.HasJsonContentType()) return (default, "Content-Type 必须为 application/json");
         if (request.ContentLength > MaxBodyBytes) return (default, $"请求体过大（上限 {MaxBodyBytes / 1024} KB）");
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return (default, $"请求体过大（上限 {MaxBodyBytes / 1024} KB）");
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0) return (default, "请求体不能为空");
+        if (await Http.RequestBody.ReadBoundedAsync(request.Body, MaxBodyBytes, ct) is not { } bytes)
+            return (default, $"请求体过大（上限 {MaxBodyBytes / 1024} KB）");
+        if (bytes.Length == 0) return (default, "请求体不能为空");
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return (default, "请求体必须是 JSON 对象");
             if (Problem(doc.RootElement) is { } problem) return (default, problem);
             return (doc.RootElement.Clone(), null);

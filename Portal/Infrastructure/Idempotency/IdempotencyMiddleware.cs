@@ -119,18 +119,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     private static async Task<string?> FingerprintAsync(HttpRequest request)
     {
         request.EnableBuffering(ApiJson.MaxBodyBytes + 1);
-        using var body = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (body.Length + read > ApiJson.MaxBodyBytes) { request.Body.Position = 0; return null; }
-            body.Write(chunk, 0, read);
-        }
+        var body = await Http.RequestBody.ReadBoundedAsync(request.Body, ApiJson.MaxBodyBytes, request.HttpContext.RequestAborted);
         request.Body.Position = 0;
+        if (body is null) return null;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
-        sha.AppendData(body.ToArray());
+        sha.AppendData(body);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }
