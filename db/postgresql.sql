@@ -913,3 +913,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205024458_TokenAllowedOrigins') THEN
+    ALTER TABLE "ApiTokens" ADD "AllowedOrigins" character varying(1000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205024458_TokenAllowedOrigins') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261205024458_TokenAllowedOrigins', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1010,3 +1010,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205024451_TokenAllowedOrigins'
+)
+BEGIN
+    ALTER TABLE [ApiTokens] ADD [AllowedOrigins] nvarchar(1000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205024451_TokenAllowedOrigins'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205024451_TokenAllowedOrigins', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -89,6 +89,32 @@ public sealed class ApiTokenEditTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Edit_AllowedOrigins_ValidatedAsYouType_StoredNormalised_AndShownInTheList()
+    {
+        UseCulture("en");
+        await SignInAsync();
+        await Factory.IssueTokenAsync(User, "h5");
+        var cut = RenderPage<ApiTokensPage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("button[data-testid=token-edit]")));
+        Assert.Empty(cut.FindAll("[data-testid=token-origins-icon]"));
+        await cut.InvokeAsync(() => cut.Find("button[data-testid=token-edit]").Click());
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("textarea[data-testid=edit-token-origins]")));
+
+        await InputAsync(Host, "textarea[data-testid=edit-token-origins]", "https://shop.example.com/checkout");
+        Host.WaitForAssertion(() => Assert.Contains("Origins like https://shop.example.com", Host.Markup));
+        Host.WaitForAssertion(() => Assert.True(Host.Find("button[data-testid=edit-token-save]").HasAttribute("disabled")));
+
+        await InputAsync(Host, "textarea[data-testid=edit-token-origins]", "HTTPS://Shop.Example.com\nhttp://localhost:5173");
+        Host.WaitForAssertion(() => Assert.False(Host.Find("button[data-testid=edit-token-save]").HasAttribute("disabled")));
+        await Host.InvokeAsync(() => Host.Find("button[data-testid=edit-token-save]").Click());
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=token-origins-icon]")));
+        await using var db = await Factory.DbAsync();
+        var stored = await db.ApiTokens.SingleAsync(t => t.UserId == User.Id);
+        Assert.Equal("https://shop.example.com,http://localhost:5173", stored.AllowedOrigins);
+    }
+
+    [Fact]
     public async Task Update_OthersOrRevokedToken_IsRefusedAndInvalidValuesThrow()
     {
         await SignInAsync();

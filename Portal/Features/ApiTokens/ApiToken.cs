@@ -39,6 +39,12 @@ public sealed class ApiToken
     /// </summary>
     public string? AllowedIps { get; init; }
 
+    /// <summary>
+    /// Optional comma-separated browser origins allowed to call with this token (CORS, see
+    /// <see cref="ApiTokenOriginAllowList"/>), e.g. <c>https://shop.example.com</c>; null or empty: server-to-server only.
+    /// </summary>
+    public string? AllowedOrigins { get; init; }
+
     /// <summary>Last successful authentication (UTC), refreshed at most once a minute.</summary>
     public DateTimeOffset? LastUsedAt { get; private set; }
 

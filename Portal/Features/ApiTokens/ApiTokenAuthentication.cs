@@ -2,16 +2,19 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 
 namespace Portal.Features.ApiTokens;
 
 /// <summary>
 /// Authentication scheme for the API: <c>Authorization: &lt;token&gt;</c> or <c>Authorization: Bearer &lt;token&gt;</c>
-/// (seeds 000 and 002). A challenge answers 401 in the envelope of the route being called.
+/// (seeds 000 and 002). A call from another site's web page (an <c>Origin</c> header that is not Portal's own) is
+/// accepted only when the token lists that origin (<see cref="ApiTokenOriginAllowList"/>). A challenge answers 401 in
+/// the envelope of the route being called.
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenService tokens)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokenService tokens, PublicUrls urls)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>Scheme name.</summary>
@@ -34,6 +37,10 @@ public sealed class ApiTokenAuthenticationHandler(
 
         var principal = await tokens.AuthenticateAsync(token, Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
         if (principal is null) return Fail("API Token 无效、已过期或已撤销");
+        var origin = Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !ApiTokenOriginAllowList.Allows(principal.AllowedOrigins, origin)
+            && !ApiTokenCorsPolicyProvider.IsOwnOrigin(Request, urls, origin))
+            return Fail("此 API Token 不接受来自该网页来源（Origin）的调用：请在控制台为该令牌添加允许的网页来源");
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, principal.UserId), new Claim(TokenIdClaim, principal.TokenId.ToString())],

@@ -18,6 +18,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.Property(t => t.Hash).HasMaxLength(64);
         b.Property(t => t.LastUsedIp).HasMaxLength(64);
         b.Property(t => t.AllowedIps).HasMaxLength(ApiTokenIpAllowList.MaxLength);
+        b.Property(t => t.AllowedOrigins).HasMaxLength(ApiTokenOriginAllowList.MaxLength);
         b.HasIndex(t => t.Hash).IsUnique();
         b.HasIndex(t => t.UserId);
         b.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -8,7 +8,7 @@ using Portal.Resources;
 namespace Portal.Features.ApiTokens;
 
 /// <summary>
-/// Rename a live token and change its expiry, daily spend cap and IP allow-list through
+/// Rename a live token and change its expiry, daily spend cap, IP allow-list and allowed browser origins through
 /// <see cref="ApiTokenService.UpdateAsync"/>. Closes with <c>true</c> after a save; a refused change keeps it open.
 /// </summary>
 public sealed partial class ApiTokenEditDialog
@@ -32,6 +32,7 @@ public sealed partial class ApiTokenEditDialog
     private DateTime? expiresOn;
     private string? cap;
     private string? ips;
+    private string? origins;
     private string? error;
 
     /// <inheritdoc />
@@ -41,6 +42,7 @@ public sealed partial class ApiTokenEditDialog
         expiresOn = Token.ExpiresAt is { } e ? UiFormat.Local(e).Date : null;
         cap = Token.DailySpendCapFen is { } fen ? Money.Format(fen) : null;
         ips = Token.AllowedIps?.Replace(",", ", ", StringComparison.Ordinal);
+        origins = Token.AllowedOrigins?.Replace(",", "\n", StringComparison.Ordinal);
     }
 
     private string? ValidateName(string? value) =>
@@ -52,6 +54,10 @@ public sealed partial class ApiTokenEditDialog
 
     private string? ValidateIps(string? value) =>
         ApiTokenIpAllowList.Normalize(value).Error is null ? null : L["Addresses or CIDR ranges separated by commas; empty for any address."].Value;
+
+    private string? ValidateOrigins(string? value) =>
+        ApiTokenOriginAllowList.Normalize(value).Error is null ? null
+            : L["Origins like https://shop.example.com (scheme, host and optional port; no path), one per line; at most {0}.", ApiTokenOriginAllowList.MaxOrigins].Value;
 
     private void Cancel() => MudDialog.Cancel();
 
@@ -66,7 +72,7 @@ public sealed partial class ApiTokenEditDialog
         {
             // An unchanged expiry is kept as it was (a token issued through the CLI may end mid-day).
             var expiresAt = expiresOn == (Token.ExpiresAt is { } e ? UiFormat.Local(e).Date : null) ? Token.ExpiresAt : UiFormat.EndOfDay(expiresOn);
-            if (await Tokens.UpdateAsync(UserId, Token.Id, name ?? "", expiresAt, capFen, ips)) MudDialog.Close(DialogResult.Ok(true));
+            if (await Tokens.UpdateAsync(UserId, Token.Id, name ?? "", expiresAt, capFen, ips, allowedOrigins: origins)) MudDialog.Close(DialogResult.Ok(true));
             else error = L["Token not found"];
         }
         catch (ArgumentException)

@@ -11,7 +11,7 @@ namespace Portal.Features.ApiTokens;
 /// <summary>A token as listed to its owner (never the secret or its hash).</summary>
 public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string Last4, DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt,
-    long? DailySpendCapFen = null, string? AllowedIps = null)
+    long? DailySpendCapFen = null, string? AllowedIps = null, string? AllowedOrigins = null)
 {
     /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
     public string Display => $"{Prefix}…{Last4}";
@@ -20,8 +20,8 @@ public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string
 /// <summary>A freshly issued token: <see cref="Secret"/> is shown once and never stored.</summary>
 public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
 
-/// <summary>Who an API token authenticates.</summary>
-public sealed record ApiTokenPrincipal(Guid TokenId, string UserId);
+/// <summary>Who an API token authenticates, and the browser origins it accepts (see <see cref="ApiTokenOriginAllowList"/>).</summary>
+public sealed record ApiTokenPrincipal(Guid TokenId, string UserId, string? AllowedOrigins = null);
 
 /// <summary>
 /// Issuing, listing, revoking and verifying API tokens. Verification reads from memory: a token's facts (owner, expiry,
@@ -41,12 +41,13 @@ public sealed class ApiTokenService
     private readonly TimedCache<string, TokenFacts> _byHash;
     private readonly TimedCache<Guid, TokenFacts> _byId;
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastRecordedUse = new();
+    private readonly TimedCache<string, IReadOnlySet<string>> _listedOrigins;
 
     private readonly IOptions<ApiTokenOptions> _options;
 
     /// <summary>What verification needs to know about a token (no secret).</summary>
     private sealed record TokenFacts(Guid Id, string UserId, string Hash, DateTimeOffset? ExpiresAt, bool Revoked, bool OwnerSuspended,
-        string? AllowedIps, long? DailySpendCapFen);
+        string? AllowedIps, long? DailySpendCapFen, string? AllowedOrigins);
 
     /// <summary>Creates the service and subscribes its cache to revocations and suspensions.</summary>
     public ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, IOptions<CachingOptions> caching,
@@ -59,6 +60,7 @@ public sealed class ApiTokenService
         this.changes = changes;
         _byHash = new TimedCache<string, TokenFacts>(time, caching);
         _byId = new TimedCache<Guid, TokenFacts>(time, caching);
+        _listedOrigins = new TimedCache<string, IReadOnlySet<string>>(time, caching);
         changes.Subscribe((topic, key) =>
         {
             if (topic == UserSuspension.Topic)
@@ -70,6 +72,7 @@ public sealed class ApiTokenService
             {
                 _byHash.RemoveWhere((_, t) => t.Id == id);
                 _byId.Remove(id);
+                _listedOrigins.Remove("");
             }
         });
     }
@@ -87,14 +90,17 @@ public sealed class ApiTokenService
     /// <param name="ct">Cancellation.</param>
     /// <param name="dailySpendCapFen">Optional cap on spend per UTC day, in fen (≥ 0).</param>
     /// <param name="allowedIps">Optional IP allow-list (see <see cref="ApiTokenIpAllowList"/>).</param>
+    /// <param name="allowedOrigins">Optional browser origins allowed to call with the token (see <see cref="ApiTokenOriginAllowList"/>).</param>
     /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
     /// <exception cref="TooManyTokensException">The user already has <see cref="ApiTokenOptions.MaxLivePerUser"/> live tokens.</exception>
     public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default,
-        long? dailySpendCapFen = null, string? allowedIps = null)
+        long? dailySpendCapFen = null, string? allowedIps = null, string? allowedOrigins = null)
     {
         if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
         var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
         if (ipError is not null) throw new ArgumentException(ipError, nameof(allowedIps));
+        var (originList, originError) = ApiTokenOriginAllowList.Normalize(allowedOrigins);
+        if (originError is not null) throw new ArgumentException(originError, nameof(allowedOrigins));
         name = (name ?? "").Trim();
         if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
         var now = time.GetUtcNow();
@@ -112,16 +118,18 @@ public sealed class ApiTokenService
             Id = Guid.CreateVersion7(now), UserId = userId, Name = name,
             Prefix = secret[..ApiTokenFormat.DisplayPrefixLength], Last4 = secret[^4..],
             Hash = ApiTokenFormat.Hash(secret), CreatedAt = now, ExpiresAt = expiresAt?.ToUniversalTime(),
-            DailySpendCapFen = dailySpendCapFen, AllowedIps = ipList,
+            DailySpendCapFen = dailySpendCapFen, AllowedIps = ipList, AllowedOrigins = originList,
         };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
+        if (originList is not null) changes.Publish(Topic, token.Id.ToString());
         return new IssuedApiToken(ToSummary(token), secret);
     }
 
     /// <summary>
-    /// Changes one of the owner's live (not revoked) tokens: its name, expiry, daily spend cap and IP allow-list, each
+    /// Changes one of the owner's live (not revoked) tokens: its name, expiry, daily spend cap, IP allow-list and allowed
+    /// browser origins, each
     /// validated as in <see cref="IssueAsync"/>. The secret stays the same. This instance applies the change to the next
     /// call at once; other instances within the cache lifetime.
     /// </summary>
@@ -132,14 +140,17 @@ public sealed class ApiTokenService
     /// <param name="dailySpendCapFen">Cap on spend per UTC day in fen (≥ 0), or null for none.</param>
     /// <param name="allowedIps">IP allow-list (see <see cref="ApiTokenIpAllowList"/>), or null/blank for any address.</param>
     /// <param name="ct">Cancellation.</param>
+    /// <param name="allowedOrigins">Browser origins (see <see cref="ApiTokenOriginAllowList"/>), or null/blank for server-to-server only.</param>
     /// <returns>False when the owner has no such live token.</returns>
     /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
     public async Task<bool> UpdateAsync(string userId, Guid tokenId, string name, DateTimeOffset? expiresAt, long? dailySpendCapFen,
-        string? allowedIps, CancellationToken ct = default)
+        string? allowedIps, CancellationToken ct = default, string? allowedOrigins = null)
     {
         if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
         var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
         if (ipError is not null) throw new ArgumentException(ipError, nameof(allowedIps));
+        var (originList, originError) = ApiTokenOriginAllowList.Normalize(allowedOrigins);
+        if (originError is not null) throw new ArgumentException(originError, nameof(allowedOrigins));
         name = (name ?? "").Trim();
         if (name.Length is 0 or > MaxNameLength) throw new ArgumentException($"name must be 1–{MaxNameLength} characters", nameof(name));
         if (expiresAt is { } e && e <= time.GetUtcNow()) throw new ArgumentException("expiry must be in the future", nameof(expiresAt));
@@ -151,7 +162,8 @@ public sealed class ApiTokenService
                 .SetProperty(t => t.Name, name)
                 .SetProperty(t => t.ExpiresAt, expiry)
                 .SetProperty(t => t.DailySpendCapFen, dailySpendCapFen)
-                .SetProperty(t => t.AllowedIps, ipList), ct);
+                .SetProperty(t => t.AllowedIps, ipList)
+                .SetProperty(t => t.AllowedOrigins, originList), ct);
         if (rows == 0) return false;
         changes.Publish(Topic, tokenId.ToString());
         return true;
@@ -225,7 +237,30 @@ public sealed class ApiTokenService
             _lastRecordedUse[token.Id] = now;
             counters.TokenUsed(token.Id, now, remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp);
         }
-        return new ApiTokenPrincipal(token.Id, token.UserId);
+        return new ApiTokenPrincipal(token.Id, token.UserId, token.AllowedOrigins);
+    }
+
+    /// <summary>
+    /// True when some live token lists <paramref name="origin"/> among its allowed browser origins: what a CORS
+    /// preflight (which carries no token) is answered from. The set is held in memory for
+    /// <see cref="CachingOptions.EntryLifetime"/> and dropped on every token change, so a flood of preflights costs no
+    /// database work. The call itself is then checked against its own token's list.
+    /// </summary>
+    public async ValueTask<bool> IsListedOriginAsync(string? origin, CancellationToken ct = default)
+    {
+        if (ApiTokenOriginAllowList.NormalizeOrigin(origin) is not { } normalized) return false;
+        if (!_listedOrigins.TryGet("", out var listed))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var now = time.GetUtcNow();
+            var lists = await db.ApiTokens.AsNoTracking()
+                .Where(t => t.AllowedOrigins != null && t.RevokedAt == null)
+                .Select(t => new { t.AllowedOrigins, t.ExpiresAt }).ToListAsync(ct);
+            listed = lists.Where(t => t.ExpiresAt is null || t.ExpiresAt > now)
+                .SelectMany(t => ApiTokenOriginAllowList.Entries(t.AllowedOrigins)).ToHashSet(StringComparer.Ordinal);
+            _listedOrigins.Set("", listed);
+        }
+        return listed.Contains(normalized);
     }
 
     /// <summary>The token's daily spend cap in fen, or null when it has none (or does not exist).</summary>
@@ -242,7 +277,7 @@ public sealed class ApiTokenService
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
             .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenFacts(
-                t.Id, t.UserId, t.Hash, t.ExpiresAt, t.RevokedAt != null, u.SuspendedAt != null, t.AllowedIps, t.DailySpendCapFen))
+                t.Id, t.UserId, t.Hash, t.ExpiresAt, t.RevokedAt != null, u.SuspendedAt != null, t.AllowedIps, t.DailySpendCapFen, t.AllowedOrigins))
             .SingleOrDefaultAsync(ct);
         if (token is null) return null;
         _byHash.Set(hash, token);
@@ -251,7 +286,7 @@ public sealed class ApiTokenService
     }
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
-        new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt, t.DailySpendCapFen, t.AllowedIps);
+        new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt, t.DailySpendCapFen, t.AllowedIps, t.AllowedOrigins);
 }
 
 /// <summary>Configuration section <c>ApiTokens</c>.</summary>

@@ -43,7 +43,7 @@ public static class LinksEndpoints
         // Accepts lists "*/*" besides JSON: with JSON alone, routing answers any other Content-Type with its own 415
         // page before authentication; ApiJson must answer it as a 400 in the envelope (docs/api.md).
         var api = app.MapGroup("").WithTags(OpenApiTags.Links).WithMetadata(GatewayEnvelope.Instance)
-            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+            .RequireApiToken().DisableAntiforgery();
         api.MapPost("/generate-shortlink", GenerateShortLink).WithName("GenerateShortLink")
             .WithSummary("Create a short link to a web address")
             .WithDescription("Stores `longUrl` (an absolute http or https address of at most 2048 characters) and answers its short link " +

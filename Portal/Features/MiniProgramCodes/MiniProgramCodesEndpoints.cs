@@ -60,7 +60,7 @@ public static class MiniProgramCodesEndpoints
         // Accepts lists "*/*" besides JSON (as LinksEndpoints does): with JSON alone, routing answers any other
         // Content-Type with its own HTML page; ApiJson must answer it as a 400 in the route's envelope (docs/api.md).
         var gateway = app.MapGroup("").WithTags(OpenApiTags.Codes).WithMetadata(GatewayEnvelope.Instance)
-            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+            .RequireApiToken().DisableAntiforgery();
         gateway.MapPost("/generate-qr", GenerateQr).WithName("GenerateQr")
             .WithSummary("Generate a mini-program code and answer its address")
             .WithDescription("`type` picks WeChat's interface: `wxcode` and `wxcode_a` call getwxacode (limited number of codes), " +
@@ -73,7 +73,7 @@ public static class MiniProgramCodesEndpoints
             .Produces<GatewayError>(500).Produces<GatewayError>(502);
 
         var h5 = app.MapGroup("/api/h5/qrcode").WithTags(OpenApiTags.H5Codes).WithMetadata(H5Envelope.Instance)
-            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+            .RequireApiToken().DisableAntiforgery();
         h5.MapPost("/generate", GenerateH5Image).WithName("GenerateH5QrCodeImage")
             .WithSummary("Generate an unlimited mini-program code as an image")
             .WithDescription("Calls WeChat's getwxacodeunlimit and answers the image itself (`image/png`, or `image/jpeg` as WeChat " +
@@ -90,7 +90,7 @@ public static class MiniProgramCodesEndpoints
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
 
         var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags(OpenApiTags.WxMini).WithMetadata(WxMiniEnvelope.Instance)
-            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+            .RequireApiToken().DisableAntiforgery();
         wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
             .WithSummary("Generate an unlimited mini-program code as base64")
             .WithDescription("Calls WeChat's getwxacodeunlimit for the app and answers the image as plain base64 in `data`. Field names " +

@@ -22,7 +22,7 @@ public static class WxMiniEndpoints
     public static IEndpointRouteBuilder MapWxMiniEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix).WithTags(OpenApiTags.WxMini).WithMetadata(WxMiniEnvelope.Instance)
-            .RequireAuthorization(ApiTokenAuthenticationHandler.PolicyName).DisableAntiforgery();
+            .RequireApiToken().DisableAntiforgery();
         api.MapGet("/{appId}/{secret}/code2Session", Code2Session).WithName("WxMiniCode2Session")
             .WithSummary("Exchange a login code for a session token")
             .WithDescription("Calls WeChat's code2Session with the login code from `wx.login()` and answers an opaque session token " +

@@ -9,6 +9,22 @@ public static class OpenApiIntroduction
         mini-program's WeChat login and access token in one place. It is a server-to-server API: call it from your
         back end, never from a page or a mini-program, so that your token stays secret.
 
+        ## Browser callers (CORS)
+
+        By default a call made from another site's web page (a request with an `Origin` header that is not Portal's
+        own) is refused with 401 and the browser's preflight gets no `Access-Control-Allow-Origin`. For an H5 page
+        that must call directly, list the page's origins on the token (*API tokens* → edit → allowed web page
+        origins, e.g. `https://shop.example.com`): preflights from those origins are answered, and calls from them
+        with that token are accepted and readable (`X-Request-Id`, `X-RateLimit-*`, `Retry-After` and
+        `Content-Disposition` are exposed). Anyone who opens that page can read the token: give such a token a daily
+        spend cap. No cookies are used or accepted.
+
+        ## Mini-program links
+
+        `/generate-miniprogram-link` accepts any well-formed AppID (`wx` followed by 16 hexadecimal characters),
+        registered on Portal or not: the link only names the mini-program, and WeChat checks the page when it opens.
+        Mini-program codes and the `/wx/mini/v1/{appId}/…` routes need the AppID registered by the token's owner.
+
         ## Authentication
 
         Every route except the public pages needs an API token from the *API tokens* page, sent in the
@@ -18,7 +34,8 @@ public static class OpenApiIntroduction
             Authorization: Bearer wxp_…
 
         A missing, unknown, revoked or expired token, or one whose owner is suspended, is answered with 401 in the
-        route's envelope before anything else is checked. A token may be limited to IP addresses and to a daily spend.
+        route's envelope before anything else is checked. A token may be limited to IP addresses, to browser origins
+        and to a daily spend.
 
         ## Billing and refunds
 
