@@ -127,15 +127,16 @@ if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_P
   if [ ! -f "$results/postgresql.trx" ]; then
     echo "FAILED: the PostgreSQL leg produced no results"; extra_failed=$((extra_failed + 1)); status=1
   fi
-  # The SIGKILL-under-load and SIGTERM-drain tests, and two instances behind nginx, against PostgreSQL too.
+  # The SIGKILL-under-load and SIGTERM-drain tests, and two instances behind nginx, against PostgreSQL too; the browser
+  # journey through nginx (two browsers on two instances, Redis-shared limits) runs here only.
   run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \
-    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests|FullyQualifiedName~DrainTests|FullyQualifiedName~NginxTests"
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName~KillLoadTests|FullyQualifiedName~DrainTests|FullyQualifiedName~NginxTests|FullyQualifiedName~NginxJourneyTests"
 else
   echo "FAILED: PostgreSQL could not be started, so the PostgreSQL leg did not run (see the messages above)"
   extra_failed=$((extra_failed + 1)); status=1
 fi
 
-run_tests Portal.E2E/Portal.E2E.csproj e2e
+run_tests Portal.E2E/Portal.E2E.csproj e2e -- --filter "FullyQualifiedName!~NginxJourneyTests"
 
 for report in "$results"/e2e-artifacts/kill-load-*.txt; do
   [ -f "$report" ] && echo "kill test: $(cat "$report")"

@@ -8,7 +8,8 @@ using Portal.E2E.Pages;
 namespace Portal.E2E;
 
 /// <summary>
-/// axe-core over every page at desktop size (1366 × 900), in Chinese (the default) and in English: signed out (home,
+/// axe-core over every page at desktop size (1366 × 900) and at a phone's (390 × 844, touch), in Chinese (the default)
+/// and in English: signed out (home,
 /// sign-in and the other account pages, not-found), as a user (every feature page and the account settings) and as
 /// an admin signed in with TOTP (every admin page). No page may have a serious or critical violation, and none may
 /// miss its &lt;main&gt; landmark or h1 or skip a heading level. A failure lists each violation with the elements it hit.
@@ -16,6 +17,7 @@ namespace Portal.E2E;
 public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
     private static readonly ViewportSize Desktop = new() { Width = 1366, Height = 900 };
+    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
     /// <summary>Rules asserted whatever their impact (axe rates them "moderate").</summary>
     private static readonly HashSet<string> StructureRules = ["landmark-one-main", "page-has-heading-one", "heading-order"];
@@ -28,7 +30,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     ];
 
     private static readonly string[] UserPages =
-        ["/", "/topup", "/ledger", "/tokens", "/links/short", "/links/miniprogram", "/apps", "/codes/generate", "/codes"];
+        ["/", "/topup", "/ledger", "/calls", "/tokens", "/links/short", "/links/miniprogram", "/apps", "/codes/generate", "/codes"];
 
     private static readonly string[] UserAccountPages =
     [
@@ -38,11 +40,13 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     ];
 
     private static readonly string[] AdminPages =
-        ["/admin/users", "/admin/codes", "/admin/prices", "/admin/links", "/admin/wechat-tokens", "/admin/audit", "/Account/Manage/GenerateRecoveryCodes", "/Account/Manage/Disable2fa"];
+        ["/admin/users", "/admin/users/{admin}", "/admin/codes", "/admin/prices", "/admin/links", "/admin/payments", "/admin/wechat-tokens", "/admin/audit",
+         "/Account/Manage/GenerateRecoveryCodes", "/Account/Manage/Disable2fa"];
 
     private readonly PortalServer _server = Start();
     private readonly List<string> _failures = [];
     private int _pagesChecked;
+    private string _size = "desktop";
 
     private static PortalServer Start()
     {
@@ -52,11 +56,15 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
     }
 
     [Theory]
-    [InlineData("zh-CN")]
-    [InlineData("en")]
-    public async Task EveryPage_AtDesktopSize_HasNoSeriousOrCriticalViolations(string culture)
+    [InlineData("zh-CN", "desktop")]
+    [InlineData("en", "desktop")]
+    [InlineData("zh-CN", "phone")]
+    [InlineData("en", "phone")]
+    public async Task EveryPage_HasNoSeriousOrCriticalViolations(string culture, string size)
     {
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = Desktop });
+        _size = size;
+        var options = size == "phone" ? new BrowserNewContextOptions { ViewportSize = Phone, IsMobile = true, HasTouch = true } : new BrowserNewContextOptions { ViewportSize = Desktop };
+        await using var context = await browser.Browser.NewContextAsync(options);
         var pages = new PortalPages(await context.NewPageAsync(), _server.BaseUrl);
         await UseCultureAsync(pages, culture);
 
@@ -72,7 +80,7 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         foreach (var path in UserAccountPages)
             await CheckStaticAsync(pages, path, culture);
 
-        await using var adminContext = await browser.Browser.NewContextAsync(new() { ViewportSize = Desktop });
+        await using var adminContext = await browser.Browser.NewContextAsync(options);
         var admin = new PortalPages(await adminContext.NewPageAsync(), _server.BaseUrl);
         await admin.UseEnglishAsync();
         var key = await _server.EnrollAdminAuthenticatorAsync();
@@ -90,14 +98,15 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         await admin.Page.Locator("#Input\\.TwoFactorCode").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await admin.Page.Locator("form button[type=submit]").First.ClickAsync();
         await admin.Page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
-        foreach (var path in AdminPages)
+        var adminId = await _server.UserIdAsync(PortalServer.AdminEmail);
+        foreach (var path in AdminPages.Select(p => p.Replace("{admin}", adminId, StringComparison.Ordinal)))
         {
             if (path.StartsWith("/admin/", StringComparison.Ordinal)) await CheckInteractiveAsync(admin, path, culture);
             else await CheckStaticAsync(admin, path, culture);
         }
 
         Assert.True(_failures.Count == 0,
-            $"{_failures.Count} accessibility violation(s) on {_pagesChecked} pages ({culture}):{Environment.NewLine}{string.Join(Environment.NewLine, _failures)}");
+            $"{_failures.Count} accessibility violation(s) on {_pagesChecked} pages ({culture}, {size}):{Environment.NewLine}{string.Join(Environment.NewLine, _failures)}");
     }
 
     private Task UseCultureAsync(PortalPages pages, string culture) =>
@@ -123,7 +132,8 @@ public sealed class AccessibilityTests(BrowserFixture browser) : IClassFixture<B
         _pagesChecked++;
         var result = await page.RunAxe();
         var name = path == "/" ? "home" : path.Trim('/').Replace('/', '-');
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, $"axe-{culture}-{name}.png"), FullPage = true });
+        if (name.StartsWith("admin-users-", StringComparison.Ordinal)) name = "admin-user";
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, $"axe-{_size}-{culture}-{name}.png"), FullPage = true });
         foreach (var violation in result.Violations)
         {
             if (violation.Impact is not ("serious" or "critical") && !StructureRules.Contains(violation.Id)) continue;

@@ -4,7 +4,11 @@
 #   bench/run.sh                 full run: SQLite, then a throwaway PostgreSQL; 32 and 256 connections; one hot account
 #                                and 1,000 accounts; a warm-up then 3 rounds of 10 s per scenario (about 40 minutes)
 #   bench/run.sh --quick         a quick check: SQLite only, 32 connections, one round of 4 s (about 2 minutes)
+#   bench/run.sh --instances 2   several instances: on a throwaway PostgreSQL, one Portal behind nginx, then two Portals
+#                                behind the same nginx (deploy/nginx/portal.conf), each on a fresh database; the table
+#                                gains an "instances" column, so the two sit side by side (with --quick: about 3 minutes)
 #   options: --providers "sqlite postgresql"  --connections "32 256"  --duration SECONDS  --rounds N  --accounts N
+#            --instances N (1 = Portal alone, wrk straight to it, as without the option)
 #
 # For each provider it builds Release, seeds the accounts with `admin load-test seed`, starts Portal (Production,
 # rate limiter off, SQLite in WAL with synchronous=FULL; PostgreSQL with fsync=on and synchronous_commit=on), drives it
@@ -16,10 +20,12 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 providers="sqlite postgresql"; connections="32 256"; duration=10; rounds=3; accounts=1000; warmup=3
+instances=1; providers_given=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) providers="sqlite"; connections="32"; duration=4; rounds=1; warmup=2; shift ;;
-    --providers) providers=$2; shift 2 ;;
+    --quick) [ -z "$providers_given" ] && providers="sqlite"; connections="32"; duration=4; rounds=1; warmup=2; shift ;;
+    --providers) providers=$2; providers_given=1; shift 2 ;;
+    --instances) instances=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
@@ -27,6 +33,19 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
   esac
 done
+# Modes: "direct" (wrk → Portal) or "N" (wrk → nginx → N Portals). Several instances share one PostgreSQL.
+if ! [[ "$instances" =~ ^[1-9][0-9]*$ ]]; then echo "--instances takes a positive number" >&2; exit 2; fi
+if [ "$instances" -eq 1 ]; then
+  modes="direct"
+else
+  modes="1 $instances"
+  [ -z "$providers_given" ] && providers="postgresql"
+  if [[ " $providers " == *" sqlite "* ]]; then echo "several instances need PostgreSQL: --providers postgresql" >&2; exit 2; fi
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
+    echo "== installing nginx" >&2
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+fi
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! command -v wrk >/dev/null; then
@@ -40,11 +59,11 @@ app="$PWD/Portal/bin/Release/net10.0/Portal.dll"
 work=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
 results="$work/results.tsv"
 : >"$results"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-base="http://127.0.0.1:$port"
-server_pid=""; pg_dir=""; keyring=""
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+server_pids=(); nginx_pid=""; pg_dir=""; keyring=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   [ -n "$pg_dir" ] && db/pg-throwaway.sh stop "$pg_dir" >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -55,11 +74,46 @@ portal() { # runs the app with the provider's settings
     Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
     DataProtection__CertificatePath="$keyring" dotnet "$app" "$@")
 }
-start_server() { # the server in the background; $server_pid is the app itself (a function would add a shell in between)
+start_server() { # url, log: one instance in the background; its pid (the app itself, no shell in between) joins $server_pids
   (cd "$(dirname "$app")" && exec env ASPNETCORE_ENVIRONMENT=Production Database__Provider="$db_provider" ConnectionStrings__Portal="$db_conn" \
     Logging__LogLevel__Default=Warning RateLimiting__Enabled=false Portal__BootstrapAdmin__Password=Bench-Admin-Passw0rd \
-    DataProtection__CertificatePath="$keyring" dotnet "$app" --urls "$base") >"$work/server-$provider.log" 2>&1 &
-  server_pid=$!
+    DataProtection__CertificatePath="$keyring" dotnet "$app" --urls "$1") >"$2" 2>&1 &
+  server_pids+=($!)
+}
+wait_healthy() { # url, log
+  for _ in $(seq 1 120); do curl -sfk "$1/healthz" >/dev/null && return 0; sleep 0.5; done
+  echo "Portal did not answer on $1; see $2" >&2; cat "$2" >&2; exit 1
+}
+start_nginx() { # instance ports...: the shipped deploy/nginx/portal.conf with these instances, its listen ports and a
+  # self-signed certificate substituted (as the E2E tests render it); sets $base to its https address
+  local dir="$work/nginx" https http servers="" p
+  rm -rf "$dir"; mkdir -p "$dir/temp"
+  https=$(free_port); http=$(free_port)
+  for p in "$@"; do servers+="    server 127.0.0.1:$p max_fails=2 fail_timeout=5s;\n"; done
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=127.0.0.1" -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+  python3 - "$dir" "$https" "$http" "$servers" <<'PY'
+import sys
+d, https, http, servers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].replace("\\n", "\n")
+text = open("deploy/nginx/portal.conf").read()
+for old, new in [
+    ("    server 10.0.0.11:5000 max_fails=2 fail_timeout=5s;   # EDIT: one line per Portal instance\n    server 10.0.0.12:5000 max_fails=2 fail_timeout=5s;\n", servers),
+    ("    server 10.0.0.11:5000 max_fails=2 fail_timeout=5s;   # EDIT: the same instances\n    server 10.0.0.12:5000 max_fails=2 fail_timeout=5s;\n", servers),
+    ("    listen 80;", f"    listen 127.0.0.1:{http};"), ("    listen 443 ssl;", f"    listen 127.0.0.1:{https} ssl;"),
+    ("/etc/ssl/portal/fullchain.pem", f"{d}/cert.pem"), ("/etc/ssl/portal/privkey.pem", f"{d}/key.pem"),
+    ("/var/log/nginx/portal-access.log", f"{d}/access.log")]:
+    if old not in text: sys.exit(f"deploy/nginx/portal.conf no longer contains: {old!r}")
+    text = text.replace(old, new)
+open(f"{d}/portal.conf", "w").write(text)
+PY
+  { [ "$(id -u)" -eq 0 ] && echo "user root;"
+    printf 'worker_processes auto;\npid %s/nginx.pid;\nerror_log %s/error.log warn;\nevents { worker_connections 4096; }\n' "$dir" "$dir"
+    printf 'http {\n  client_body_temp_path %s/temp/body;\n  proxy_temp_path %s/temp/proxy;\n  include %s/portal.conf;\n}\n' "$dir" "$dir" "$dir"
+  } >"$dir/nginx.conf"
+  local binary; binary=$(command -v nginx || echo /usr/sbin/nginx)
+  "$binary" -p "$dir/" -c "$dir/nginx.conf" -t 2>"$dir/test.log" || { cat "$dir/test.log" >&2; exit 1; }
+  "$binary" -p "$dir/" -c "$dir/nginx.conf" -g "daemon off;" 2>>"$dir/error.log" &
+  nginx_pid=$!
+  base="https://127.0.0.1:$https"
 }
 
 # One wrk run; prints the RESULT line's fields as "rps p50 p99 expected other errors".
@@ -82,11 +136,11 @@ scenario() { # name, connections, use, method, path, body, expect, kind(bare|bil
     read -r rps p50 p99 ok other errors <<<"$line"
     count "$kind" "$ok" "$c"; bad=$((bad + other))
     rows+=("$rps $p50 $p99 $other $errors")
-    echo "   $provider $name c=$c accounts=$use round $r: $rps req/s p50 ${p50} ms p99 ${p99} ms unexpected=$other" >&2
+    echo "   $label $name c=$c accounts=$use round $r: $rps req/s p50 ${p50} ms p99 ${p99} ms unexpected=$other" >&2
   done
   # The median round by throughput.
   line=$(printf '%s\n' "${rows[@]}" | sort -n -k1,1 | sed -n "$(((rounds + 1) / 2))p")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$provider" "$use" "$c" "$line" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$provider" "$use" "$c" "$line" "$mode" >>"$results"
 }
 count() { # kind, expected responses, connections (responses in flight when wrk stops may still be processed)
   case "$1" in
@@ -112,15 +166,31 @@ for provider in $providers; do
       openssl pkcs12 -export -inkey "$work/kek.key" -in "$work/kek.crt" -out "$keyring" -passout pass: ;;
     *) echo "unknown provider $provider" >&2; exit 2 ;;
   esac
-  if curl -sf "$base/healthz" >/dev/null 2>&1; then echo "something already answers on $base" >&2; exit 1; fi
-  echo "== $provider: seeding $accounts accounts" >&2
-  if ! portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >>"$work/seed.log" 2>&1; then
+  for mode in $modes; do
+  case "$mode" in
+    direct) label="$provider"; mode_conn="$db_conn" ;;
+    *) label="$provider, $mode behind nginx"; mode_conn="${db_conn/Database=portal_bench/Database=portal_bench_$mode}" ;;
+  esac
+  echo "== $label: seeding $accounts accounts" >&2
+  if ! db_conn="$mode_conn" portal admin load-test seed --accounts "$accounts" --balance 10000000 --out "$work/accounts.tsv" >>"$work/seed.log" 2>&1; then
     echo "seeding failed:" >&2; tail -20 "$work/seed.log" >&2; exit 1
   fi
   billed_ok=0; billed_slack=0; visits_ok=0; visits_slack=0; bad=0
-  start_server
-  for _ in $(seq 1 120); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.5; done
-  curl -sf "$base/healthz" >/dev/null || { echo "Portal did not start; see $work/server-$provider.log" >&2; cat "$work/server-$provider.log" >&2; exit 1; }
+  saved_conn=$db_conn; db_conn=$mode_conn
+  if [ "$mode" = direct ]; then
+    base="http://127.0.0.1:$(free_port)"
+    start_server "$base" "$work/server-$provider.log"; wait_healthy "$base" "$work/server-$provider.log"
+  else
+    ports=()
+    for n in $(seq 1 "$mode"); do
+      ports+=("$(free_port)")
+      start_server "http://127.0.0.1:${ports[-1]}" "$work/server-$provider-$mode-$n.log"
+      # One at a time: the first applies the migrations before the next starts on the database.
+      wait_healthy "http://127.0.0.1:${ports[-1]}" "$work/server-$provider-$mode-$n.log"
+    done
+    start_nginx "${ports[@]}"; wait_healthy "$base" "$work/nginx/error.log"
+  fi
+  db_conn=$saved_conn
 
   for c in $connections; do
     scenario "bare GET /healthz" "$c" 1 GET /healthz "" 200 bare
@@ -131,33 +201,47 @@ for provider in $providers; do
     done
   done
 
-  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-  if curl -sf "$base/healthz" >/dev/null 2>&1; then echo "Portal did not stop on SIGTERM" >&2; exit 1; fi
-  audit=$(portal admin billing verify 2>>"$work/verify.log") && holds=yes || holds=no
+  for pid in "${server_pids[@]}"; do kill -TERM "$pid"; done
+  for pid in "${server_pids[@]}"; do wait "$pid" || true; done
+  server_pids=()
+  split=""
+  if [ -n "$nginx_pid" ]; then
+    kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+    split="; requests per instance: $(sed -nE 's/.*upstream=([^ ,]+).*/\1/p' "$work/nginx/access.log" | sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')"
+  fi
+  if curl -sfk "$base/healthz" >/dev/null 2>&1; then echo "Portal did not stop on SIGTERM" >&2; exit 1; fi
+  audit=$(db_conn="$mode_conn" portal admin billing verify 2>>"$work/verify.log") && holds=yes || holds=no
   succeeded=$(sed -E 's/.* succeeded=([0-9]+).*/\1/' <<<"$audit"); visits=$(sed -E 's/.* shortLinkVisits=([0-9]+).*/\1/' <<<"$audit")
-  echo "== $provider after a clean stop: $audit" >&2
-  check="invariants hold: $holds; 200s seen $billed_ok, Succeeded charges $succeeded (at most $billed_slack in flight at the ends of runs); 302s seen $visits_ok, visits counted $visits; unexpected statuses $bad"
+  echo "== $label after a clean stop: $audit" >&2
+  check="invariants hold: $holds; 200s seen $billed_ok, Succeeded charges $succeeded (at most $billed_slack in flight at the ends of runs); 302s seen $visits_ok, visits counted $visits; unexpected statuses $bad$split"
   echo "   $check" >&2
-  echo "$provider	$check" >>"$work/checks.tsv"
+  echo "$label	$check" >>"$work/checks.tsv"
   if [ "$holds" != yes ] || [ "$succeeded" -lt "$billed_ok" ] || [ "$succeeded" -gt $((billed_ok + billed_slack)) ] \
      || [ "$visits" -lt "$visits_ok" ] || [ "$visits" -gt $((visits_ok + visits_slack)) ] || [ "$bad" -ne 0 ]; then
-    failures=$((failures + 1)); echo "   CHECK FAILED for $provider" >&2
+    failures=$((failures + 1)); echo "   CHECK FAILED for $label" >&2
   fi
+  done
   if [ -n "$pg_dir" ]; then db/pg-throwaway.sh stop "$pg_dir" >/dev/null 2>&1; pg_dir=""; fi
 done
 
 python3 - "$results" "$work/checks.tsv" "$duration" "$rounds" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-bare = {(r[1], r[3]): float(r[4].split()[0]) for r in rows if r[0].startswith("bare")}
-print(f"\n{sys.argv[4]} round(s) of {sys.argv[3]} s per scenario after a warm-up; the median round; wrk -t2 on the same 2 cores\n")
-print("| route | provider | accounts | connections | req/s | p50 | p99 | ratio to bare |")
-print("|---|---|---|---|---|---|---|---|")
-for name, provider, use, c, figures in rows:
+# Ratios are to the bare endpoint measured the same way (straight to Portal, or through nginx to the same instances).
+bare = {(r[1], r[5], r[3]): float(r[4].split()[0]) for r in rows if r[0].startswith("bare")}
+several = any(r[5] != "direct" for r in rows)
+print(f"\n{sys.argv[4]} round(s) of {sys.argv[3]} s per scenario after a warm-up; the median round; wrk -t2 on the same 2 cores"
+      + ("; instances behind nginx (TLS) on the same cores" if several else "") + "\n")
+print("| route | provider |" + (" instances |" if several else "") + " accounts | connections | req/s | p50 | p99 | ratio to bare |")
+print("|---|---|" + ("---|" if several else "") + "---|---|---|---|---|---|")
+# Side by side: each scenario's row for one instance, then for several.
+order = {(r[0], r[1], r[2], r[3]): i for i, r in reversed(list(enumerate(rows)))}
+for name, provider, use, c, figures, mode in sorted(rows, key=lambda r: (order[(r[0], r[1], r[2], r[3])], r[5] != "direct", r[5])):
     rps, p50, p99 = figures.split()[:3]
-    ratio = "1.00" if name.startswith("bare") else f"{float(rps) / bare[(provider, c)]:.2f}"
+    ratio = "1.00" if name.startswith("bare") else f"{float(rps) / bare[(provider, mode, c)]:.2f}"
     accounts = "–" if name.startswith("bare") else ("1" if use == "1" else f"{int(use):,}")
-    print(f"| {name} | {provider} | {accounts} | {c} | {float(rps):,.0f} | {float(p50):.1f} ms | {float(p99):.1f} ms | {ratio} |")
+    instances = (" 1 (direct) |" if mode == "direct" else f" {mode} |") if several else ""
+    print(f"| {name} | {provider} |{instances} {accounts} | {c} | {float(rps):,.0f} | {float(p50):.1f} ms | {float(p99):.1f} ms | {ratio} |")
 print()
 for line in open(sys.argv[2]):
     provider, check = line.rstrip("\n").split("\t", 1)

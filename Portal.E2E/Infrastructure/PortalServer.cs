@@ -48,6 +48,14 @@ public sealed class PortalServer : WebApplicationFactory<Program>
         return (await users.GetAuthenticatorKeyAsync(admin))!;
     }
 
+    /// <summary>The Identity user id of the user with <paramref name="email"/> (for pages addressed by id, e.g. <c>/admin/users/{id}</c>).</summary>
+    public async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Features.Accounts.ApplicationUser>>();
+        return (await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no user {email}")).Id;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -49,8 +50,10 @@ public sealed class GracefulShutdownTests : IDisposable
         var visitor = _factory.ApiClient(null);
         for (var i = 0; i < 5; i++) Assert.Equal(302, (int)(await visitor.GetAsync("/s/" + code)).StatusCode);
 
-        // The test host may dispose its services once stopped: open the context to read with first.
+        // The test host may dispose its services once stopped (the app's Run returns and disposes the host, racing this
+        // test): open the context to read with first, and use it once, so it has resolved what it needs from them.
         await using var db = await _factory.DbAsync();
+        Assert.Equal(0, db.ShortLinks.AsNoTracking().Single(l => l.Code == code).VisitCount);
         await _factory.Services.GetRequiredService<IHost>().StopAsync();
 
         Assert.Equal(5, db.ShortLinks.Single(l => l.Code == code).VisitCount);

@@ -8,8 +8,10 @@ namespace Portal.Components.Shared;
 public static class UiFormat
 {
     /// <summary>
-    /// The zone instants are shown in: China Standard Time (UTC+8, no daylight saving since 1991). A fixed custom zone
-    /// rather than the host's tz database, so the display is the same on every server and in every test.
+    /// China Standard Time (UTC+8, no daylight saving since 1991): the zone of calendar days (date filters, per-day
+    /// charts, expiry dates, CSV exports) and of instants when the viewer's zone is unknown (see
+    /// <see cref="ViewerTimeZone"/>). A fixed custom zone rather than the host's tz database, so it is the same on
+    /// every server and in every test.
     /// </summary>
     public static TimeZoneInfo DisplayZone { get; } =
         TimeZoneInfo.CreateCustomTimeZone("China Standard Time", TimeSpan.FromHours(8), "China Standard Time (UTC+8)", "China Standard Time");
@@ -28,11 +30,28 @@ public static class UiFormat
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? "北京时间" : "CST";
 
     /// <summary>
-    /// An instant in <see cref="DisplayZone"/>, minute precision, with the zone named:
-    /// 2026-11-25 18:51 UTC → <c>2026-11-26 02:51 CST</c> (<c>… 北京时间</c> in Chinese); empty for null.
+    /// An instant in the viewer's zone (<see cref="ViewerTimeZone.Current"/>; <see cref="DisplayZone"/> outside a
+    /// circuit or before the browser told its zone), minute precision, with the zone named: 2026-11-25 18:51 UTC →
+    /// <c>2026-11-26 02:51 CST</c> (<c>… 北京时间</c> in Chinese) in China Standard Time, <c>2026-11-25 13:51 UTC−5</c>
+    /// in New York, <c>2026-11-26 00:21 UTC+5:30</c> in India; empty for null.
     /// </summary>
-    public static string Time(DateTimeOffset? t) =>
-        t is null ? "" : Local(t.Value).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + ZoneName;
+    public static string Time(DateTimeOffset? t) => t is null ? "" : Time(t.Value, ViewerTimeZone.Current?.Zone ?? DisplayZone);
+
+    /// <summary>An instant in <paramref name="zone"/> as <see cref="Time(DateTimeOffset?)"/> shows it.</summary>
+    public static string Time(DateTimeOffset t, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(t, zone);
+        return local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + (zone.Id == DisplayZone.Id ? ZoneName : OffsetName(local.Offset));
+    }
+
+    /// <summary>
+    /// A UTC offset as a zone name: <c>UTC</c>, <c>UTC−5</c>, <c>UTC+5:30</c>. West of Greenwich the sign is U+2212
+    /// (minus sign), where a line does not break as it may after a hyphen.
+    /// </summary>
+    public static string OffsetName(TimeSpan offset) =>
+        offset == TimeSpan.Zero ? "UTC"
+        : "UTC" + (offset < TimeSpan.Zero ? "\u2212" : "+") + offset.Duration().Hours.ToString(CultureInfo.InvariantCulture)
+          + (offset.Minutes == 0 ? "" : ":" + offset.Duration().Minutes.ToString("00", CultureInfo.InvariantCulture));
 
     /// <summary>The calendar date of an instant in <see cref="DisplayZone"/>: <c>2026-11-26</c>; empty for null.</summary>
     public static string Date(DateTimeOffset? t) =>

@@ -59,8 +59,9 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     }
 
     /// <summary>
-    /// Writes everything gathered so far in one ledger operation. When the write fails, the counts are put back for
-    /// the next flush.
+    /// Writes everything gathered so far in one ledger operation, rows in one order (token id, link code) so that
+    /// instances flushing the same rows at the same moment queue behind each other instead of deadlocking. When the
+    /// write fails or is refused, the counts are put back for the next flush.
     /// </summary>
     /// <returns>True when there was something to write and it was written.</returns>
     public async Task<bool> FlushAsync()
@@ -79,17 +80,13 @@ public sealed class CoalescedCounters(LedgerWriter writer)
             }
             try
             {
-                await writer.SubmitAsync(new FlushCountersOp(tokens.Values.ToList(), Visits(shortLinks), Visits(miniProgramLinks)));
-                return true;
+                var written = await writer.SubmitAsync(new FlushCountersOp(tokens.Values.OrderBy(t => t.TokenId).ToList(), Visits(shortLinks), Visits(miniProgramLinks)));
+                if (!written) PutBack(tokens, shortLinks, miniProgramLinks);
+                return written;
             }
             catch (Exception)
             {
-                lock (_gate)
-                {
-                    foreach (var (id, use) in tokens) _tokens.TryAdd(id, use);
-                    foreach (var (code, v) in shortLinks) Count(_shortLinks, code, v.Count, v.LastAt);
-                    foreach (var (code, v) in miniProgramLinks) Count(_miniProgramLinks, code, v.Count, v.LastAt);
-                }
+                PutBack(tokens, shortLinks, miniProgramLinks);
                 throw;
             }
         }
@@ -99,8 +96,19 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         }
     }
 
+    private void PutBack(Dictionary<Guid, TokenUse> tokens, Dictionary<string, (long Count, DateTimeOffset LastAt)> shortLinks,
+        Dictionary<string, (long Count, DateTimeOffset LastAt)> miniProgramLinks)
+    {
+        lock (_gate)
+        {
+            foreach (var (id, use) in tokens) _tokens.TryAdd(id, use);
+            foreach (var (code, v) in shortLinks) Count(_shortLinks, code, v.Count, v.LastAt);
+            foreach (var (code, v) in miniProgramLinks) Count(_miniProgramLinks, code, v.Count, v.LastAt);
+        }
+    }
+
     private static List<LinkVisits> Visits(Dictionary<string, (long Count, DateTimeOffset LastAt)> map) =>
-        map.Select(kv => new LinkVisits(kv.Key, kv.Value.Count, kv.Value.LastAt)).ToList();
+        map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new LinkVisits(kv.Key, kv.Value.Count, kv.Value.LastAt)).ToList();
 }
 
 /// <summary>Flushes <see cref="CoalescedCounters"/> on its interval and once more when the host stops.</summary>
@@ -121,18 +129,22 @@ internal sealed class CounterFlushService(CoalescedCounters counters, IOptions<C
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync();
+        // The last write has no next flush to fall back on: a failed batch (e.g. the database restarting) is tried again.
+        for (var attempt = 1; attempt <= 3 && !await FlushAsync(); attempt++) await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
     }
 
-    private async Task FlushAsync()
+    /// <summary>One flush; false when it failed (the counts are kept).</summary>
+    private async Task<bool> FlushAsync()
     {
         try
         {
             await counters.FlushAsync();
+            return true;
         }
         catch (Exception ex)
         {
             log.LogWarning(ex, "Writing coalesced counters failed; they are kept for the next flush");
+            return false;
         }
     }
 }
