@@ -13,6 +13,12 @@ public abstract class ApiEnvelope
     /// <param name="detail">Extra detail, e.g. WeChat's errcode and errmsg.</param>
     public abstract IResult Error(int status, string message, long? balanceFen = null, object? detail = null);
 
+    /// <summary>
+    /// The path under which every request belongs to this family (<c>/api</c>, <c>/wx/mini</c>), or empty when the
+    /// family's routes sit at the root (family A: only its own paths are API paths). See <see cref="ApiPaths"/>.
+    /// </summary>
+    public virtual PathString PathPrefix => PathString.Empty;
+
     /// <summary>The envelope attached to the current endpoint, or <paramref name="fallback"/>.</summary>
     public static ApiEnvelope For(HttpContext context, ApiEnvelope fallback) =>
         context.GetEndpoint()?.Metadata.GetMetadata<ApiEnvelope>() ?? fallback;

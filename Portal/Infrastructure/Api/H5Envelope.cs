@@ -31,6 +31,9 @@ public sealed class H5Envelope : ApiEnvelope
     private H5Envelope() { }
 
     /// <inheritdoc />
+    public override PathString PathPrefix => new("/api");
+
+    /// <inheritdoc />
     public override IResult Error(int status, string message, long? balanceFen = null, object? detail = null) =>
         TypedResults.Json(new H5Error(false, message, status, Timestamp(DateTimeOffset.UtcNow)), statusCode: status);
 

@@ -84,6 +84,9 @@ public sealed class WxMiniEnvelope : ApiEnvelope
     };
 
     /// <inheritdoc />
+    public override PathString PathPrefix => new("/wx/mini");
+
+    /// <inheritdoc />
     /// <remarks><c>code</c> equals the HTTP status here (used for 401 by the authentication challenge).</remarks>
     public override IResult Error(int status, string message, long? balanceFen = null, object? detail = null) => Fail(status, status, message);
 

@@ -39,12 +39,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
-        var hash = await FingerprintAsync(context.Request);
-        if (hash is null)
-        {
-            await Error(400, $"请求体过大（上限 {ApiJson.MaxBodyBytes / 1024} KB）");
-            return;
-        }
+        var hash = await FingerprintAsync(context.Request) ?? throw ApiJson.TooLarge();
 
         var (decision, record) = await store.BeginAsync(tokenId, key, hash, context.RequestAborted);
         switch (decision)
