@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Portal.Features.Billing;
-
 namespace Portal.Infrastructure.Api;
 
 /// <summary>
@@ -29,10 +26,7 @@ public static class BadRequestEnvelopeMiddleware
                 return;
             }
             var message = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiJson.TooLargeMessage : "请求格式错误";
-            long? balance = null;
-            if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
-                balance = await context.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(userId, CancellationToken.None);
-            await envelope.Error(ex.StatusCode, message, balance).ExecuteAsync(context);
+            await envelope.Refusal(ex.StatusCode, message).ExecuteAsync(context);
         }
         catch (ServiceUnavailableException ex) when (!context.Response.HasStarted)
         {

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Portal.Features.ApiTokens;
-using Portal.Features.Billing;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Redis;
 
@@ -59,7 +57,8 @@ public static class ApiRateLimiting
     {
         var options = configuration.GetSection(ApiRateLimitOptions.Section).Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions();
         services.AddSingleton<ApiPaths>();
-        services.AddSingleton(sp => new ApiLimiters(options, new SharedLimits(sp.GetRequiredService<RedisConnection>()), sp.GetRequiredService<ApiPaths>()));
+        services.AddSingleton(sp => new ApiLimiters(options, new SharedLimits(sp.GetRequiredService<RedisConnection>()),
+            sp.GetRequiredService<ApiPaths>(), sp.GetRequiredService<IApiCallers>()));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<ApiLimiters>((o, api) =>
         {
@@ -73,7 +72,7 @@ public static class ApiRateLimiting
                         ? shared.FixedWindow("forms:" + IpOf(context), options.AccountFormsPerMinute, TimeSpan.FromMinutes(1))
                         : RateLimitPartition.GetNoLimiter("")),
                 PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    options.Enabled && Http.EdgeSecurity.IsPublicPage(context.Request.Path)
+                    options.Enabled && Http.PublicPage.IsPublicPage(context)
                         ? shared.TokenBucket("public:" + IpOf(context), options.PublicPermitsPerSecond, options.PublicBurst)
                         : RateLimitPartition.GetNoLimiter("")));
             o.OnRejected = async (rejected, ct) =>
@@ -90,16 +89,11 @@ public static class ApiRateLimiting
                     return;
                 }
                 api.WriteHeaders(http, refusedFor: retryAfter);
-                long? balance = http.User.Identity?.IsAuthenticated == true
-                    ? await http.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(http.User.UserId(), ct)
-                    : null;
-                await envelope.Error(StatusCodes.Status429TooManyRequests, "请求过于频繁，请稍后重试", balance).ExecuteAsync(http);
+                await envelope.Refusal(StatusCodes.Status429TooManyRequests, "请求过于频繁，请稍后重试").ExecuteAsync(http);
             };
         });
         return services;
     }
-
-    internal static string? TokenOf(HttpContext context) => context.User.ApiTokenId()?.ToString();
 
     internal static string? UserOf(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier);
 
@@ -132,13 +126,16 @@ public sealed class ApiLimiters
 
     private readonly ApiRateLimitOptions _options;
 
-    internal ApiLimiters(ApiRateLimitOptions options, SharedLimits shared, ApiPaths paths)
+    private readonly IApiCallers _callers;
+
+    internal ApiLimiters(ApiRateLimitOptions options, SharedLimits shared, ApiPaths paths, IApiCallers callers)
     {
         _options = options;
+        _callers = callers;
         Shared = shared;
         Paths = paths;
         PerToken = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            IsApi(context) && ApiRateLimiting.TokenOf(context) is { } token
+            IsApi(context) && TokenOf(context) is { } token
                 ? shared.TokenBucket("token:" + token, options.PermitsPerSecond, options.Burst)
                 : RateLimitPartition.GetNoLimiter(""));
         PerUser = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -157,6 +154,8 @@ public sealed class ApiLimiters
     /// <summary>The per-user (or, unauthenticated, per-IP) bucket.</summary>
     public PartitionedRateLimiter<HttpContext> PerUser { get; }
 
+    private string? TokenOf(HttpContext context) => _callers.TokenIdOf(context.User)?.ToString();
+
     private bool IsApi(HttpContext context) => _options.Enabled && Paths.EnvelopeFor(context) is not null;
 
     private static string UserKey(HttpContext context) =>
@@ -170,7 +169,7 @@ public sealed class ApiLimiters
     public void WriteHeaders(HttpContext context, int? refusedFor = null)
     {
         if (!IsApi(context)) return;
-        var token = ApiRateLimiting.TokenOf(context) is null ? null : PerToken.GetStatistics(context);
+        var token = TokenOf(context) is null ? null : PerToken.GetStatistics(context);
         var user = PerUser.GetStatistics(context);
         var (burst, perSecond, available) = token is not null && (user is null || token.CurrentAvailablePermits <= user.CurrentAvailablePermits)
             ? (_options.Burst, _options.PermitsPerSecond, token.CurrentAvailablePermits)

@@ -22,8 +22,9 @@ public static class PortalOpenApi
     public static IServiceCollection AddPortalOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
         // Generated clients name their classes after these ids; a generic envelope would otherwise be "H5SuccessOfH5QrCodeData".
-        options.CreateSchemaReferenceId = info => info.Type == typeof(H5Success<Portal.Features.MiniProgramCodes.H5QrCodeData>)
-            ? "H5QrCodeResponse"
+        // H5Success<H5QrCodeData> → "H5QrCodeResponse".
+        options.CreateSchemaReferenceId = info => info.Type is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(H5Success<>)
+            ? (type.GenericTypeArguments[0].Name is var data && data.EndsWith("Data", StringComparison.Ordinal) ? data[..^4] : data) + "Response"
             : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         options.AddSchemaTransformer((schema, _, _) =>
         {
@@ -164,7 +165,7 @@ public static class PortalOpenApi
             response.Content = BinaryImage();
             response.Headers!["Content-Disposition"] = Header("`inline; filename=\"qrcode_<scene>.png\"`, the scene made safe for a file name.",
                 example: "inline; filename=\"qrcode_id=42.png\"");
-            response.Headers["Cache-Control"] = Header("`public, max-age=3600`.", example: Portal.Features.MiniProgramCodes.MiniProgramCodesEndpoints.H5CacheControl);
+            response.Headers["Cache-Control"] = Header("`public, max-age=3600`.", example: H5Envelope.ImageCacheControl);
             response.Headers["Content-Length"] = Header("Size of the image in bytes.", IntegerSchema());
         }
 
