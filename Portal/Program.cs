@@ -73,11 +73,13 @@ app.UseDrainConnectionClose();
 app.UseEdgeSecurity(app.Environment);
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseRequestId();
+app.UseApiRateLimitHeaders();
 app.UseBadRequestEnvelope();
 // Only GET/HEAD re-execute as the "not found" page: re-executing a refused POST (e.g. a bad antiforgery token, an
 // over-size body) runs antiforgery on the same body again, which throws and turned a 400/413 into a 500.
 app.UseWhen(c => HttpMethods.IsGet(c.Request.Method) || HttpMethods.IsHead(c.Request.Method),
     b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseApiNotFound();
 app.UseRequestLocalization(PortalUi.LocalizationOptions());
 app.UseCors();
 app.UseAuthentication();

@@ -247,7 +247,7 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
     }
 
     [Fact]
-    public async Task Api_BodyOverJsonLimitWithoutContentLength_400InEnvelope()
+    public async Task Api_BodyOverJsonLimitWithoutContentLength_413InEnvelope()
     {
         // Chunked (no Content-Length): ApiJson must stop reading at its 64 KiB limit rather than buffer 2 MB.
         var before = await fx.Factory.MoneyOfAsync(fx.User.Id);
@@ -260,8 +260,8 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
 
         using var response = await client.SendAsync(request);
 
-        Assert.Equal(400, (int)response.StatusCode);
-        AssertEnvelope(Family.A, 400, response, await response.Content.ReadAsStringAsync(), before.Balance);
+        Assert.Equal(413, (int)response.StatusCode);
+        AssertEnvelope(Family.A, 413, response, await response.Content.ReadAsStringAsync(), before.Balance);
         Assert.Equal(before, await fx.Factory.MoneyOfAsync(fx.User.Id));
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.WeChat;
+using Portal.Infrastructure.Api;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

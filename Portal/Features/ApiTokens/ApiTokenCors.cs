@@ -20,7 +20,7 @@ public sealed class ApiTokenCorsPolicyProvider(ApiTokenService tokens) : ICorsPo
 
     /// <summary>Response headers a browser page may read besides the CORS-safelisted ones.</summary>
     public static readonly string[] ExposedHeaders =
-        ["Content-Disposition", "ETag", "Retry-After", "Idempotent-Replayed", "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+        ["Content-Disposition", "ETag", "Retry-After", "Idempotent-Replayed", "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Policy"];
 
     /// <summary>How long a browser may cache a preflight answer.</summary>
     public static readonly TimeSpan PreflightMaxAge = TimeSpan.FromMinutes(10);

@@ -19,6 +19,8 @@ public static class BillingExtensions
         services.AddSingleton<BillingAudit>();
         services.AddScoped<ChargeFlow>();
         services.AddScoped<DeferredSettlement>();
+        services.AddSingleton<Portal.Infrastructure.Api.IApiCallers, LedgerApiCallers>();
+        services.AddScoped<Portal.Infrastructure.Idempotency.IIdempotentSettlement, LedgerIdempotentSettlement>();
         services.AddSingleton<RedemptionCodeService>();
         services.AddSingleton<LowBalanceAlerts>();
         return services;

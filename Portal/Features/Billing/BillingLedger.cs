@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing.Ledger;
+using Portal.Infrastructure.Idempotency;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Billing;
@@ -48,15 +49,6 @@ public sealed record DebitOutcome(DebitRefusal Refusal, Guid ChargeId, long Pric
     /// <summary>True when the refusal was the API token's daily spend cap, not the balance.</summary>
     public bool DailyCapReached => Refusal == DebitRefusal.DailyCapReached;
 }
-
-/// <summary>A response to store with the charges it settles, so that an <c>Idempotency-Key</c> replays it.</summary>
-/// <param name="RecordId">The idempotency record (InProgress) it completes.</param>
-/// <param name="Status">HTTP status.</param>
-/// <param name="ContentType">Content-Type, if any.</param>
-/// <param name="ContentDisposition">Content-Disposition, if any.</param>
-/// <param name="CacheControl">Cache-Control, if any.</param>
-/// <param name="Body">The body bytes.</param>
-public sealed record IdempotentResponse(Guid RecordId, int Status, string? ContentType, string? ContentDisposition, string? CacheControl, byte[] Body);
 
 /// <summary>Result of a refund attempt.</summary>
 /// <param name="Refunded">True when this call moved the charge Pending → Refunded; false when it was already settled.</param>

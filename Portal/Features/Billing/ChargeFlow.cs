@@ -56,9 +56,21 @@ public enum BilledStatus
 /// <param name="Detail">Extra failure detail, e.g. WeChat's <c>{errcode, errmsg}</c>.</param>
 /// <param name="ChargeId">The charge, when one was created.</param>
 public sealed record BilledResult<T>(BilledStatus Status, T? Value, long BalanceFen, string? Message = null, object? Detail = null, Guid? ChargeId = null)
+    : Portal.Infrastructure.Api.IApiOutcome<T>
 {
     /// <summary>True on success.</summary>
     public bool Succeeded => Status == BilledStatus.Succeeded;
+
+    /// <inheritdoc />
+    public Portal.Infrastructure.Api.ApiOutcomeKind Kind => Status switch
+    {
+        BilledStatus.Succeeded => Portal.Infrastructure.Api.ApiOutcomeKind.Succeeded,
+        BilledStatus.InvalidInput => Portal.Infrastructure.Api.ApiOutcomeKind.InvalidInput,
+        BilledStatus.NotFound => Portal.Infrastructure.Api.ApiOutcomeKind.NotFound,
+        BilledStatus.InsufficientFunds => Portal.Infrastructure.Api.ApiOutcomeKind.InsufficientFunds,
+        BilledStatus.UpstreamError => Portal.Infrastructure.Api.ApiOutcomeKind.UpstreamError,
+        _ => Portal.Infrastructure.Api.ApiOutcomeKind.InternalError,
+    };
 }
 
 /// <summary>

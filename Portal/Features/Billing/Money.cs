@@ -9,12 +9,7 @@ public static class Money
     public const long MaxAmountFen = 1_000_000_000;
 
     /// <summary>Formats fen as yuan with exactly two decimals, invariant culture: 1930 → <c>"19.30"</c>, -5 → <c>"-0.05"</c>.</summary>
-    public static string Format(long fen)
-    {
-        var sign = fen < 0 ? "-" : "";
-        var abs = fen < 0 ? -(decimal)fen : fen;
-        return sign + (abs / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-    }
+    public static string Format(long fen) => Portal.Infrastructure.Api.WireMoney.Format(fen);
 
     /// <summary>
     /// Parses a yuan amount with at most two decimals (<c>"1.5"</c>, <c>"-0.10"</c>, <c>"10"</c>) into fen.

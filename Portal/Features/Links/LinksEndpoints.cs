@@ -6,6 +6,7 @@ using Portal.Features.Billing;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Api.OpenApi;
+using Portal.Infrastructure.Http;
 
 namespace Portal.Features.Links;
 
@@ -65,7 +66,7 @@ public static class LinksEndpoints
             .Produces<DecodeLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402)
             .Produces<GatewayError>(404).Produces<GatewayError>(500);
 
-        var pub = app.MapGroup("").WithTags(OpenApiTags.PublicLinks).AllowAnonymous();
+        var pub = app.MapGroup("").WithTags(OpenApiTags.PublicLinks).AllowAnonymous().WithMetadata(PublicPage.Marker);
         pub.MapGet("/s/{code}", VisitShortLink).WithName("VisitShortLink").WithSummary("Follow a short link")
             .WithDescription("Redirects (302) to the stored address and counts the visit. The `Location` header is ASCII: an " +
                 "internationalised host is written in punycode. An unknown link is a 404 page, one an operator disabled a 410 page.")
@@ -77,42 +78,44 @@ public static class LinksEndpoints
         return app;
     }
 
-    internal static async Task<IResult> GenerateShortLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, PublicUrls urls, Billing.BillingLedger ledger)
+    internal static async Task<IResult> GenerateShortLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, PublicUrls urls)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return Envelope.Refusal(400, error);
         var (longUrl, fieldError) = ApiJson.RequiredString(body, "longUrl");
-        if (fieldError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if (fieldError is not null) return Envelope.Refusal(400, fieldError);
 
         var result = await commands.CreateShortLinkAsync(BillingCaller.FromApi(http, user), longUrl, urls.OwnHosts(http.Request), http.RequestAborted);
-        return GatewayEnvelope.Instance.From(result, (link, balance) =>
-            new ShortLinkResponse(200, "短链生成成功，费用已扣除", urls.Absolute(http.Request, "/s/" + link.Code), balance));
+        return Envelope.Billed(result, (link, balance) =>
+            new ShortLinkResponse(200, "短链生成成功，费用已扣除", urls.Absolute(http.Request, "/s/" + link.Code), Money.Format(balance)));
     }
 
-    internal static async Task<IResult> GenerateMiniProgramLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
+    internal static async Task<IResult> GenerateMiniProgramLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return Envelope.Refusal(400, error);
         var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
         var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
-        if ((appIdError ?? pageError) is { } fieldError) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if ((appIdError ?? pageError) is { } fieldError) return Envelope.Refusal(400, fieldError);
 
         var result = await commands.CreateMiniProgramLinkAsync(BillingCaller.FromApi(http, user), appId, pagePath, http.RequestAborted);
-        return GatewayEnvelope.Instance.From(result, (link, balance) =>
-            new MiniProgramLinkResponse(200, "小程序短链生成成功，费用已扣除", LinkService.MiniProgramScheme + link.Code, balance));
+        return Envelope.Billed(result, (link, balance) =>
+            new MiniProgramLinkResponse(200, "小程序短链生成成功，费用已扣除", LinkService.MiniProgramScheme + link.Code, Money.Format(balance)));
     }
 
-    internal static async Task<IResult> DecodeLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, Billing.BillingLedger ledger)
+    internal static async Task<IResult> DecodeLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands)
     {
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, http.RequestAborted);
+        if (error is not null) return Envelope.Refusal(400, error);
         var (link, fieldError) = ApiJson.RequiredString(body, "link");
-        if (fieldError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, http.RequestAborted);
+        if (fieldError is not null) return Envelope.Refusal(400, fieldError);
 
         var result = await commands.DecodeMiniProgramLinkAsync(BillingCaller.FromApi(http, user), link, http.RequestAborted);
-        return GatewayEnvelope.Instance.From(result, (found, balance) =>
-            new DecodeLinkResponse(200, "短链解码成功，费用已扣除", found.AppId, found.PagePath, balance));
+        return Envelope.Billed(result, (found, balance) =>
+            new DecodeLinkResponse(200, "短链解码成功，费用已扣除", found.AppId, found.PagePath, Money.Format(balance)));
     }
+
+    private static GatewayEnvelope Envelope => GatewayEnvelope.Instance;
 
     internal static async Task<IResult> VisitShortLink(string code, LinkService links, CancellationToken ct)
     {
@@ -137,7 +140,7 @@ public static class LinksEndpoints
         var pageUrl = urls.Absolute(request, "/m/" + link.Code);
         request.HttpContext.Response.Headers.Vary = "User-Agent";
         var device = VisitorDevices.Classify(request.Headers.UserAgent);
-        return PublicPage.MiniProgramLanding(link.AppId, link.PagePath, scheme, pageUrl, autoOpen: device != VisitorDevice.Desktop);
+        return MiniProgramLandingPage.Render(link.AppId, link.PagePath, scheme, pageUrl, autoOpen: device != VisitorDevice.Desktop);
     }
 
     /// <summary>
@@ -149,51 +152,5 @@ public static class LinksEndpoints
         var (page, query) = MiniProgramPage.Split(pagePath);
         var url = $"weixin://dl/business/?appid={Uri.EscapeDataString(appId)}&path={Uri.EscapeDataString(page)}";
         return query.Length == 0 ? url : url + "&query=" + Uri.EscapeDataString(query);
-    }
-}
-
-/// <summary>Small self-contained HTML pages for public visitors (no portal chrome, no scripts but the landing redirect).</summary>
-internal static class PublicPage
-{
-    private const string Style = "body{font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222;line-height:1.6}a.btn{display:inline-block;background:#07c160;color:#fff;padding:.7rem 1.4rem;border-radius:6px;text-decoration:none;font-size:1.1rem}.muted{color:#777;font-size:.9rem}code{word-break:break-all}";
-
-    public static IResult Html(int status, string title, string zh, string en) => TypedResults.Content(
-        $"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{E(title)}</title><style>{Style}</style></head>" +
-        $"<body><h1>{E(title)}</h1><p>{E(zh)}</p><p class=\"muted\">{E(en)}</p></body></html>",
-        "text/html; charset=utf-8", statusCode: status);
-
-    /// <summary>
-    /// The <c>/m/{code}</c> landing page. With <paramref name="autoOpen"/> (a phone or WeChat) it follows the
-    /// <c>weixin://</c> scheme after 300 ms, with the button as the fallback; without it (a desktop, where the scheme
-    /// would only raise the browser's "open app?" prompt) it leads with a QR code of the page to scan with WeChat.
-    /// </summary>
-    public static IResult MiniProgramLanding(string appId, string pagePath, string scheme, string pageUrl, bool autoOpen)
-    {
-        var qr = $"<img alt=\"用微信扫码打开 / Scan with WeChat\" width=\"200\" height=\"200\" src=\"data:image/png;base64,{QrPng(pageUrl)}\">";
-        var details = $"<p class=\"muted\">AppID: <code>{E(appId)}</code><br>页面 / Page: <code>{E(pagePath)}</code></p>";
-        var body = autoOpen
-            ? "<h1>打开微信小程序</h1>" +
-              $"<p><a class=\"btn\" id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>" +
-              "<p>如果没有自动跳转，请点击上面的按钮，并确认已安装微信。</p>" + details +
-              "<p class=\"muted\">If nothing happens, tap the button (WeChat must be installed).</p>" +
-              "<script>setTimeout(function(){location.href=document.getElementById('open').href;},300);</script>"
-            : "<h1>用微信扫一扫打开小程序</h1>" +
-              $"<p id=\"scan\">{qr}</p>" +
-              "<p>请用手机微信的“扫一扫”扫描上面的二维码，在手机上打开这个小程序。</p>" +
-              "<p class=\"muted\">Scan the code with WeChat on your phone to open this mini-program.</p>" + details +
-              $"<p class=\"muted\">已在手机浏览器中？<a id=\"open\" href=\"{E(scheme)}\">在微信中打开</a></p>";
-        return TypedResults.Content(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>打开小程序</title>" +
-            $"<style>{Style}</style></head><body>{body}</body></html>",
-            "text/html; charset=utf-8");
-    }
-
-    private static string E(string s) => WebUtility.HtmlEncode(s);
-
-    private static string QrPng(string text)
-    {
-        using var generator = new QRCoder.QRCodeGenerator();
-        using var data = generator.CreateQrCode(text, QRCoder.QRCodeGenerator.ECCLevel.M);
-        return Convert.ToBase64String(new QRCoder.PngByteQRCode(data).GetGraphic(6));
     }
 }

@@ -5,7 +5,7 @@ using Portal.Infrastructure.Api;
 namespace Portal.Features.MiniProgramCodes;
 
 /// <summary>
-/// Reads the code options of seeds 001 (snake_case) and 003 (camelCase) from a JSON body read by <see cref="ApiJson"/>.
+/// Reads code requests of seeds 000 and 001 (snake_case) and 003 (camelCase) from a JSON body read by <see cref="ApiJson"/>.
 /// Wrong types are errors (Chinese message naming the field), so the route answers 400 before any debit.
 /// </summary>
 public static class CodeRequestJson
@@ -36,6 +36,29 @@ public static class CodeRequestJson
         var (page, pageError) = ApiJson.OptionalString(body, "page");
         if (pageError is not null) return (null, pageError);
         return ReadOptions(body, names, CodeKind.WxaCodeUnlimited, string.IsNullOrEmpty(page) ? defaultPage : page, scene);
+    }
+
+    /// <summary>
+    /// Reads a seed 000 request <c>{appid, pagepath, type, scene?}</c> plus the drawing options in WeChat's names — the one
+    /// place that checks its shape: the fields' types, <c>type</c> (<see cref="CodeRequestRules.KindOfType"/>), and a scene
+    /// for <c>wxcode_b</c>, after <c>?</c> in <c>pagepath</c> or in <c>scene</c> (an explicit <c>scene</c> wins). The
+    /// values themselves (lengths, characters, width…) are <see cref="CodeRequestRules.Normalise"/>'s.
+    /// </summary>
+    /// <returns>The AppID and the input, or an error message (Chinese) for a 400.</returns>
+    public static (string? AppId, CodeRequestInput? Input, string? Error) ReadGenerateQr(JsonElement body)
+    {
+        var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
+        var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
+        var (type, typeError) = ApiJson.RequiredString(body, "type");
+        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
+        if ((appIdError ?? pageError ?? typeError ?? sceneError) is { } fieldError) return (null, null, fieldError);
+        if (CodeRequestRules.KindOfType(type) is not { } kind)
+            return (null, null, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）");
+        var (pageOrPath, effectiveScene) = CodeRequestRules.SplitPagePath(kind, pagePath!, scene);
+        if (kind == CodeKind.WxaCodeUnlimited && string.IsNullOrEmpty(effectiveScene))
+            return (null, null, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出");
+        var (input, optionError) = ReadOptions(body, SnakeCase, kind, pageOrPath, effectiveScene);
+        return (appId, input, optionError);
     }
 
     /// <summary>

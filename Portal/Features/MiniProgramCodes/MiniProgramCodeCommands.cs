@@ -15,7 +15,7 @@ public sealed record GeneratedCode(MiniProgramCodeImage Image, bool FromCache);
 /// it as <c>code</c>), or 40013 for an AppID the caller has not registered.
 /// </summary>
 /// <param name="ErrCode">WeChat-style errcode.</param>
-public sealed record CodeRejection(int ErrCode);
+public sealed record CodeRejection(int ErrCode) : IErrCodeDetail;
 
 /// <summary>
 /// The billed code generation shared by seeds 000, 001 and 003 and the portal's Generate page (docs/api.md order):

@@ -8,6 +8,7 @@ using Portal.Features.WeChat;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Api.OpenApi;
+using Portal.Infrastructure.Http;
 
 namespace Portal.Features.MiniProgramCodes;
 
@@ -32,13 +33,6 @@ public sealed record H5QrCodeRequest(
     [property: JsonPropertyName("line_color")] object? LineColor = null, [property: JsonPropertyName("is_hyaline")] bool? IsHyaline = null,
     [property: JsonPropertyName("appid")] string? AppId = null);
 
-/// <summary>Seed 003 qrcode/unlimited request body (documentation only).</summary>
-public sealed record WxMiniUnlimitedRequest(
-    [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
-    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("autoColor")] bool? AutoColor = null,
-    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null,
-    [property: JsonPropertyName("envVersion")] string? EnvVersion = null, [property: JsonPropertyName("checkPath")] bool? CheckPath = null);
-
 /// <summary>Seed 001 §2 <c>data</c>: <c>{qrcode, base64, size, scene, page, width}</c>.</summary>
 public sealed record H5QrCodeData(
     [property: JsonPropertyName("qrcode")] string QrCode, [property: JsonPropertyName("base64")] string Base64,
@@ -47,12 +41,13 @@ public sealed record H5QrCodeData(
 
 /// <summary>
 /// Routes of mini-program codes: seed 000 <c>POST /generate-qr</c> (family A), seed 001 <c>POST /api/h5/qrcode/generate</c>
-/// and <c>/generate-base64</c> (family B), and the public image <c>GET /codes/{publicId}</c>.
+/// and <c>/generate-base64</c> (family B), and the public image <c>GET /codes/{publicId}</c>. Seed 003's
+/// <c>qrcode/unlimited</c> sits with the other seed-003 routes in <see cref="WxMiniEndpoints"/>.
 /// </summary>
 public static class MiniProgramCodesEndpoints
 {
     /// <summary>Seed 001's Cache-Control for a generated image.</summary>
-    public const string H5CacheControl = "public, max-age=3600";
+    public const string H5CacheControl = H5Envelope.ImageCacheControl;
 
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapMiniProgramCodesEndpoints(this IEndpointRouteBuilder app)
@@ -89,56 +84,28 @@ public static class MiniProgramCodesEndpoints
             .Produces<H5Success<H5QrCodeData>>()
             .Produces<H5Error>(400).Produces<H5Error>(401).Produces<H5Error>(402).Produces<H5Error>(500).Produces<H5Error>(502);
 
-        var wxMini = app.MapGroup(WxMiniEndpoints.Prefix).WithTags(OpenApiTags.WxMini).WithMetadata(WxMiniEnvelope.Instance)
-            .RequireApiToken().DisableAntiforgery();
-        wxMini.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
-            .WithSummary("Generate an unlimited mini-program code as base64")
-            .WithDescription("Calls WeChat's getwxacodeunlimit for the app and answers the image as plain base64 in `data`. Field names " +
-                "are camelCase; `lineColor` may be an object or that object as a JSON string. A scene WeChat would refuse is answered " +
-                "with WeChat's errcode (40169 length, 40129 characters, 85096 reserved) and 400 before any charge. Billed; refunded on failure.")
-            .Accepts<WxMiniUnlimitedRequest>("application/json", "*/*")
-            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
-            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
-
         app.MapMethods("/codes/{publicId}", [HttpMethods.Get, HttpMethods.Head], ServeImage).WithName("ServeCodeImage").WithTags(OpenApiTags.PublicCodes)
             .WithSummary("Download a generated code image")
             .WithDescription("The image behind a `qrcode_url`, at an unguessable address, with an `ETag` and caching until it expires " +
                 "(`If-None-Match` answers 304). An unknown or expired image is a 404 page.")
-            .AllowAnonymous()
+            .AllowAnonymous().WithMetadata(PublicPage.Marker)
             .Produces(200, contentType: "image/png", additionalContentTypes: "image/jpeg").Produces(304).Produces(404, contentType: "text/html");
         return app;
     }
 
     /// <summary>Seed 000: <c>POST /generate-qr {appid, pagepath, type, scene?}</c> plus optional drawing options in WeChat's names.</summary>
-    internal static async Task<IResult> GenerateQr(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands, PublicUrls urls, BillingLedger ledger)
+    internal static async Task<IResult> GenerateQr(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands, PublicUrls urls)
     {
         var ct = http.RequestAborted;
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
-        if (error is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, error, ct);
-        var (appId, appIdError) = ApiJson.RequiredString(body, "appid");
-        var (pagePath, pageError) = ApiJson.RequiredString(body, "pagepath");
-        var (type, typeError) = ApiJson.RequiredString(body, "type");
-        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
-        if ((appIdError ?? pageError ?? typeError ?? sceneError) is { } fieldError) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, fieldError, ct);
-        if (CodeRequestRules.KindOfType(type) is not { } kind)
-            return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, $"不支持的 type：{type}（可选 wxcode、wxcode_a、wxcode_b、wxcode_c、qrcode）", ct);
-
-        var (pageOrPath, effectiveScene) = CodeRequestRules.SplitPagePath(kind, pagePath!, scene);
-        if (kind == CodeKind.WxaCodeUnlimited && string.IsNullOrEmpty(effectiveScene))
-            return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, "type 为 wxcode_b 时需要 scene：写在 pagepath 的 ? 之后，或用 scene 字段给出", ct);
-        var (input, optionError) = CodeRequestJson.ReadOptions(body, CodeRequestJson.SnakeCase, kind, pageOrPath, effectiveScene);
-        if (optionError is not null) return await GatewayEnvelope.Instance.BadRequestAsync(user, ledger, optionError, ct);
+        if (error is not null) return GatewayEnvelope.Instance.Refusal(400, error);
+        var (appId, input, inputError) = CodeRequestJson.ReadGenerateQr(body);
+        if (inputError is not null) return GatewayEnvelope.Instance.Refusal(400, inputError);
 
         var result = await commands.GenerateAsync(BillingCaller.FromApi(http, user), appId, input!, ct);
-        if (!result.Succeeded)
-        {
-            var status = GatewayEnvelope.StatusCodeOf(result.Status);
-            return GatewayEnvelope.Instance.Error(status, result.Message ?? "请求失败", result.BalanceFen, status == 502 ? result.Detail : null);
-        }
-        var code = result.Value!;
-        return TypedResults.Json(new GenerateQrResponse(200,
+        return GatewayEnvelope.Instance.Billed(result, (code, balance) => new GenerateQrResponse(200,
             code.FromCache ? "葵花码生成成功（命中缓存），费用已扣除" : "葵花码生成成功，费用已扣除",
-            ImageUrl(urls, http.Request, code.Image), Money.Format(result.BalanceFen)));
+            ImageUrl(urls, http.Request, code.Image), Money.Format(balance)));
     }
 
     /// <summary>Seed 001 §1: the image bytes with seed 001's headers.</summary>
@@ -153,46 +120,15 @@ public static class MiniProgramCodesEndpoints
     }
 
     /// <summary>Seed 001 §2: <c>{success, code, message:"生成小程序码成功", data:{qrcode, base64, size, scene, page, width}, timestamp}</c>.</summary>
-    internal static async Task<IResult> GenerateH5Base64(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands, TimeProvider time)
+    internal static async Task<IResult> GenerateH5Base64(HttpContext http, ClaimsPrincipal user, MiniProgramCodeCommands commands)
     {
         var (result, error) = await GenerateH5Async(http, user, commands);
         if (error is not null) return error;
         var image = result!.Value!.Image;
         var base64 = Convert.ToBase64String(image.Bytes);
-        return H5Envelope.Success("生成小程序码成功",
+        return H5Envelope.Instance.Success(
             new H5QrCodeData($"data:{image.ContentType};base64,{base64}", base64, image.Size, image.Scene ?? "", image.Page, image.Width),
-            time.GetUtcNow());
-    }
-
-    /// <summary>
-    /// Seed 003 <c>POST /wx/mini/v1/{appId}/{secret}/qrcode/unlimited</c> <c>{scene, page?, width?, autoColor?, lineColor?,
-    /// isHyaline?}</c> (camelCase; <c>lineColor</c> an object or a JSON string): data = plain base64 of the image. Errors
-    /// in family C: 40013/40125 (403) for the app and secret; a rule WeChat would refuse → its errcode (40169 scene
-    /// length, 40129 scene characters, 85096 reserved, 40097 other) with 400 and no debit; WeChat's own errcode after the
-    /// debit → refunded, 400 for parameter errcodes and 502 otherwise; 402; 500.
-    /// </summary>
-    internal static async Task<IResult> WxMiniUnlimited(string appId, string secret, HttpContext http, ClaimsPrincipal user,
-        MiniProgramAppService apps, MiniProgramCodeCommands commands)
-    {
-        var ct = http.RequestAborted;
-        var (app, appError) = await WxMiniEndpoints.ResolveAppAsync(user, appId, secret, apps, ct);
-        if (appError is not null) return appError;
-        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
-        if (error is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, error);
-        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
-        if (sceneError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, sceneError);
-        if (string.IsNullOrEmpty(scene)) return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidScene, 400, "invalid length for scene, or the data is not json string hint: scene参数不能为空");
-        var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.CamelCase, null);
-        if (inputError is not null) return WxMiniEnvelope.Instance.Fail(InvalidArgs, 400, inputError);
-
-        var result = await commands.GenerateForAppAsync(BillingCaller.FromApi(http, user), app!, input!, ct);
-        return result.Status switch
-        {
-            BilledStatus.InvalidInput => WxMiniEnvelope.Instance.Fail((result.Detail as CodeRejection)?.ErrCode ?? InvalidArgs, 400, result.Message ?? "请求参数错误"),
-            BilledStatus.UpstreamError when result.Detail is UpstreamErrorDetail d =>
-                WxMiniEnvelope.Instance.Fail(d.ErrCode, WeChatErrCodes.IsParameterError(d.ErrCode) ? 400 : 502, result.Message ?? d.ErrMsg),
-            _ => WxMiniEnvelope.Instance.From(result, code => Convert.ToBase64String(code.Image.Bytes)),
-        };
+            "生成小程序码成功");
     }
 
     /// <summary>
@@ -235,16 +171,14 @@ public static class MiniProgramCodesEndpoints
     {
         var ct = http.RequestAborted;
         var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
-        if (error is not null) return (null, H5Envelope.Instance.Error(400, error));
+        if (error is not null) return (null, H5Envelope.Instance.Refusal(400, error));
         var (appId, appIdError) = ApiJson.OptionalString(body, "appid");
-        if (appIdError is not null) return (null, H5Envelope.Instance.Error(400, appIdError));
+        if (appIdError is not null) return (null, H5Envelope.Instance.Refusal(400, appIdError));
         var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.SnakeCase, CodeRequestRules.DefaultPage);
-        if (inputError is not null) return (null, H5Envelope.Instance.Error(400, inputError));
+        if (inputError is not null) return (null, H5Envelope.Instance.Refusal(400, inputError));
 
         var result = await commands.GenerateAsync(BillingCaller.FromApi(http, user), appId, input!, ct);
-        return result.Succeeded ? (result, null) : (null, H5Envelope.Instance.FromFailure(result));
+        return result.Succeeded ? (result, null) : (null, H5Envelope.Instance.Failure(result));
     }
-
-    private const int InvalidArgs = 40097;
 
 }

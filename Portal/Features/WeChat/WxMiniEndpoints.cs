@@ -1,17 +1,27 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
+using Portal.Features.MiniProgramCodes;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Api.OpenApi;
 
 namespace Portal.Features.WeChat;
 
+/// <summary>Seed 003 qrcode/unlimited request body (documentation only).</summary>
+public sealed record WxMiniUnlimitedRequest(
+    [property: JsonPropertyName("scene")] string Scene, [property: JsonPropertyName("page")] string? Page = null,
+    [property: JsonPropertyName("width")] int? Width = null, [property: JsonPropertyName("autoColor")] bool? AutoColor = null,
+    [property: JsonPropertyName("lineColor")] object? LineColor = null, [property: JsonPropertyName("isHyaline")] bool? IsHyaline = null,
+    [property: JsonPropertyName("envVersion")] string? EnvVersion = null, [property: JsonPropertyName("checkPath")] bool? CheckPath = null);
+
 /// <summary>
-/// Seed 003 "微信中控服务" routes under <c>/wx/mini/v1/{appId}/…</c> (docs/api.md family C), except
-/// <c>POST …/{secret}/qrcode/unlimited</c>, which the mini-program codes feature maps with the same envelope and
-/// <see cref="ResolveAppAsync"/>. Every route needs an API token; <c>{appId}</c> must be registered by its owner.
+/// All seed 003 "微信中控服务" routes under <c>/wx/mini/v1/{appId}/…</c> (docs/api.md family C): code2Session, decode,
+/// unionId, openId, access_token, and <c>qrcode/unlimited</c> (which generates through the mini-program codes
+/// feature's <see cref="MiniProgramCodeCommands"/>). Every route needs an API token; <c>{appId}</c> must be registered
+/// by its owner.
 /// </summary>
 public static class WxMiniEndpoints
 {
@@ -53,6 +63,14 @@ public static class WxMiniEndpoints
                 "services never call WeChat's token endpoint themselves (which would invalidate this one).")
             .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
             .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
+        api.MapPost("/{appId}/{secret}/qrcode/unlimited", WxMiniUnlimited).WithName("WxMiniQrCodeUnlimited")
+            .WithSummary("Generate an unlimited mini-program code as base64")
+            .WithDescription("Calls WeChat's getwxacodeunlimit for the app and answers the image as plain base64 in `data`. Field names " +
+                "are camelCase; `lineColor` may be an object or that object as a JSON string. A scene WeChat would refuse is answered " +
+                "with WeChat's errcode (40169 length, 40129 characters, 85096 reserved) and 400 before any charge. Billed; refunded on failure.")
+            .Accepts<WxMiniUnlimitedRequest>("application/json", "*/*")
+            .Produces<WxMiniTextResponse>().Produces<WxMiniError>(400).Produces<WxMiniError>(401).Produces<WxMiniError>(402)
+            .Produces<WxMiniError>(403).Produces<WxMiniError>(500).Produces<WxMiniError>(502);
         return app;
     }
 
@@ -65,8 +83,8 @@ public static class WxMiniEndpoints
         ClaimsPrincipal user, string appId, string? secret, MiniProgramAppService apps, CancellationToken ct)
     {
         var app = await apps.FindOwnedByAppIdAsync(user.UserId(), appId, ct);
-        if (app is null) return (null, WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.InvalidAppId));
-        if (secret is not null && !apps.SecretMatches(app, secret)) return (null, WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.InvalidSecret));
+        if (app is null) return (null, Envelope.SeedError(WeChatErrCodes.InvalidAppId));
+        if (secret is not null && !apps.SecretMatches(app, secret)) return (null, Envelope.SeedError(WeChatErrCodes.InvalidSecret));
         return (app, null);
     }
 
@@ -86,7 +104,7 @@ public static class WxMiniEndpoints
         if (error is not null) return error;
         var code = Present(loginCode);
         if (code is null || http.Request.Query["code"].Count > 1 || !IsPlausibleLoginCode(code))
-            return WxMiniEnvelope.Instance.Fail(WeChatErrCodes.InvalidCode);
+            return Envelope.SeedError(WeChatErrCodes.InvalidCode);
 
         var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(BillableProducts.WeChatCode2Session), async c =>
         {
@@ -94,7 +112,7 @@ public static class WxMiniEndpoints
             if (!login.Succeeded) return WeChatWork.Failure<string, WeChatLogin>(login);
             return WorkResult<string>.Ok(await sessions.CreateAsync(app!, login.Value, c));
         }, ct);
-        return WxMiniEnvelope.Instance.From(result, token => token);
+        return Envelope.Billed(result, (token, _) => token);
     }
 
     /// <summary>
@@ -112,19 +130,19 @@ public static class WxMiniEndpoints
         var sessionKeyOrToken = Present(sessionkey);
         encryptedData = Present(encryptedData);
         iv = Present(iv);
-        if (sessionKeyOrToken is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
-        if (encryptedData is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingEncryptedData);
-        if (iv is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingIv);
+        if (sessionKeyOrToken is null) return Envelope.SeedError(WxMiniEnvelope.MissingToken);
+        if (encryptedData is null) return Envelope.SeedError(WxMiniEnvelope.MissingEncryptedData);
+        if (iv is null) return Envelope.SeedError(WxMiniEnvelope.MissingIv);
 
         string sessionKey;
         if (await sessions.FindAsync(app!, sessionKeyOrToken, ct) is { } session) sessionKey = sessions.SessionKeyOf(session);
         else if (!sessionKeyOrToken.StartsWith(WeChatSessionService.TokenPrefix, StringComparison.Ordinal) && WeChatDataCrypto.IsRawSessionKey(sessionKeyOrToken)) sessionKey = sessionKeyOrToken;
-        else return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
+        else return Envelope.SeedError(WxMiniEnvelope.Unauthorized);
 
         if (WeChatDataCrypto.TryDecrypt(sessionKey, encryptedData, iv, app!.AppId) is not { } data)
-            return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.DecodeFailed);
+            return Envelope.SeedError(WxMiniEnvelope.DecodeFailed);
         var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(BillableProducts.WeChatDecode), _ => Task.FromResult(WorkResult<JsonElement>.Ok(data)), ct);
-        return WxMiniEnvelope.Instance.From(result, json => json);
+        return Envelope.Billed(result, (json, _) => json);
     }
 
     /// <summary><c>GET /{appId}/unionId?token=</c>: priced <c>wechat.unionid</c>; data = unionid or null.</summary>
@@ -152,7 +170,7 @@ public static class WxMiniEndpoints
             var token = await weChat.GetAccessTokenAsync(app!, false, c);
             return token.Succeeded ? WorkResult<string>.Ok(token.Value.Token) : WeChatWork.Failure<string, WeChatAccessToken>(token);
         }, ct);
-        return WxMiniEnvelope.Instance.From(result, token => token);
+        return Envelope.Billed(result, (token, _) => token);
     }
 
     private static async Task<IResult> SessionReadAsync(string appId, string? sessionToken, HttpContext http, ClaimsPrincipal user,
@@ -162,13 +180,41 @@ public static class WxMiniEndpoints
         var (app, error) = await ResolveAppAsync(user, appId, null, apps, ct);
         if (error is not null) return error;
         var token = Present(sessionToken);
-        if (token is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.MissingToken);
+        if (token is null) return Envelope.SeedError(WxMiniEnvelope.MissingToken);
         var session = await sessions.FindAsync(app!, token, ct);
-        if (session is null) return WxMiniEnvelope.Instance.Fail(WxMiniEnvelope.Unauthorized);
+        if (session is null) return Envelope.SeedError(WxMiniEnvelope.Unauthorized);
         var value = read(session);
         var result = await flow.RunAsync(BillingCaller.FromApi(http, user).Debit(product), _ => Task.FromResult(WorkResult<string?>.Ok(value)), ct);
-        return WxMiniEnvelope.Instance.From(result, v => v);
+        return Envelope.Billed(result, (v, _) => v);
     }
+
+    /// <summary>
+    /// Seed 003 <c>POST /wx/mini/v1/{appId}/{secret}/qrcode/unlimited</c> <c>{scene, page?, width?, autoColor?, lineColor?,
+    /// isHyaline?}</c> (camelCase; <c>lineColor</c> an object or a JSON string): data = plain base64 of the image. Errors
+    /// in family C: 40013/40125 (403) for the app and secret; a rule WeChat would refuse → its errcode (40169 scene
+    /// length, 40129 scene characters, 85096 reserved, 40097 other) with 400 and no debit; WeChat's own errcode after the
+    /// debit → refunded, 400 for parameter errcodes and 502 otherwise; 402; 500.
+    /// </summary>
+    internal static async Task<IResult> WxMiniUnlimited(string appId, string secret, HttpContext http, ClaimsPrincipal user,
+        MiniProgramAppService apps, MiniProgramCodeCommands commands)
+    {
+        var ct = http.RequestAborted;
+        var (app, appError) = await ResolveAppAsync(user, appId, secret, apps, ct);
+        if (appError is not null) return appError;
+        var (body, error) = await ApiJson.ReadObjectAsync(http.Request, ct);
+        if (error is not null) return Envelope.Error(400, error, code: WeChatErrCodes.InvalidArgs);
+        var (scene, sceneError) = ApiJson.OptionalString(body, "scene");
+        if (sceneError is not null) return Envelope.Error(400, sceneError, code: WeChatErrCodes.InvalidArgs);
+        if (string.IsNullOrEmpty(scene))
+            return Envelope.Error(400, "invalid length for scene, or the data is not json string hint: scene参数不能为空", code: WeChatErrCodes.InvalidScene);
+        var (input, inputError) = CodeRequestJson.ReadUnlimited(body, CodeRequestJson.CamelCase, null);
+        if (inputError is not null) return Envelope.Error(400, inputError, code: WeChatErrCodes.InvalidArgs);
+
+        var result = await commands.GenerateForAppAsync(BillingCaller.FromApi(http, user), app!, input!, ct);
+        return Envelope.Billed(result, (code, _) => Convert.ToBase64String(code.Image.Bytes));
+    }
+
+    private static WxMiniEnvelope Envelope => WxMiniEnvelope.Instance;
 
     private static bool IsPlausibleLoginCode(string code) =>
         code.Length <= MaxLoginCodeLength && code.All(c => c is > ' ' and < '\x7f');

@@ -13,14 +13,15 @@ public static class ApiJson
     public const int MaxBodyBytes = 64 * 1024;
 
     /// <summary>Reads the body as one JSON object.</summary>
-    /// <returns>The object, or an error message (Chinese) saying what is wrong.</returns>
+    /// <returns>The object, or an error message (Chinese) saying what is wrong (a 400).</returns>
+    /// <exception cref="BadHttpRequestException">413 when the body is over <see cref="MaxBodyBytes"/>: every over-limit
+    /// body, whoever reads it, is answered by <see cref="BadRequestEnvelopeMiddleware"/> in the route's envelope.</exception>
     public static async Task<(JsonElement Body, string? Error)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
         if (!request.HasJsonContentType()) return (default, "Content-Type 必须为 application/json");
-        if (request.ContentLength > MaxBodyBytes) return (default, $"请求体过大（上限 {MaxBodyBytes / 1024} KB）");
+        if (request.ContentLength > MaxBodyBytes) throw TooLarge();
 
-        if (await Http.RequestBody.ReadBoundedAsync(request.Body, MaxBodyBytes, ct) is not { } bytes)
-            return (default, $"请求体过大（上限 {MaxBodyBytes / 1024} KB）");
+        if (await Http.RequestBody.ReadBoundedAsync(request.Body, MaxBodyBytes, ct) is not { } bytes) throw TooLarge();
         if (bytes.Length == 0) return (default, "请求体不能为空");
         try
         {
@@ -34,6 +35,12 @@ public static class ApiJson
             return (default, "请求体不是合法的 JSON（或不是合法的 UTF-8）");
         }
     }
+
+    /// <summary>The message of a 413 on an API route.</summary>
+    public static readonly string TooLargeMessage = $"请求体过大（上限 {MaxBodyBytes / 1024} KB）";
+
+    /// <summary>The exception that makes an over-limit body a 413 in the route's envelope.</summary>
+    public static BadHttpRequestException TooLarge() => new(TooLargeMessage, StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>
     /// What is wrong with a parsed body that JSON itself allows, or null: an escaped lone surrogate (<c>"\ud800"</c>),

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Portal.Features.Billing;
 
 namespace Portal.Infrastructure.Api;
 
@@ -39,7 +38,8 @@ public sealed record WxMiniError(
 
 /// <summary>
 /// Family C — seed 003 (<c>/wx/mini/v1/{appId}/…</c>): <c>{code, success, msg, data}</c>. The error <c>code</c> is the
-/// seed's code (1000–1004, 40013, 40125) or WeChat's errcode, and the HTTP status follows docs/api.md's table.
+/// seed's code (1000–1004), WeChat's errcode (<see cref="WeChatErrCodes"/>: 40013, 40125, 40029…) or the HTTP status,
+/// and the HTTP status follows docs/api.md's table.
 /// </summary>
 public sealed class WxMiniEnvelope : ApiEnvelope
 {
@@ -56,53 +56,49 @@ public sealed class WxMiniEnvelope : ApiEnvelope
     public const int MissingIv = 1003;
     /// <summary>Decryption failed or the watermark names another app (HTTP 400).</summary>
     public const int DecodeFailed = 1004;
-    /// <summary><c>{appId}</c> not registered by the token's owner (HTTP 403).</summary>
-    public const int InvalidAppId = 40013;
-    /// <summary><c>{secret}</c> is not the registered AppSecret (HTTP 403).</summary>
-    public const int InvalidSecret = 40125;
 
     private WxMiniEnvelope() { }
 
-    /// <summary>Success with <paramref name="data"/>.</summary>
-    public IResult Ok(object? data) => TypedResults.Json(new WxMiniResponse(200, true, "ok", data));
-
-    /// <summary>An error with seed/WeChat code <paramref name="code"/> and HTTP status <paramref name="httpStatus"/>.</summary>
-    public IResult Fail(int code, int httpStatus, string message) => TypedResults.Json(new WxMiniError(code, false, message), statusCode: httpStatus);
-
-    /// <summary>A seed-003 error with its code, HTTP status and the seed's message (e.g. 1001 → 400 "without parameter: token").</summary>
-    public IResult Fail(int code) => code switch
-    {
-        Unauthorized => Fail(code, 401, "unauthorized"),
-        MissingToken => Fail(code, 400, "without parameter: token"),
-        MissingEncryptedData => Fail(code, 400, "without parameter: encrypted data"),
-        MissingIv => Fail(code, 400, "without parameter: iv"),
-        DecodeFailed => Fail(code, 400, "error: decode failed"),
-        InvalidAppId => Fail(code, 403, "invalid parameter: appId"),
-        InvalidSecret => Fail(code, 403, "invalid parameter: secret"),
-        40029 => Fail(code, 400, "invalid parameter: code"),
-        _ => Fail(code, 400, "请求参数错误"),
-    };
+    /// <inheritdoc />
+    public override PathString PathPrefix => new("/wx/mini");
 
     /// <inheritdoc />
-    /// <remarks><c>code</c> equals the HTTP status here (used for 401 by the authentication challenge).</remarks>
-    public override IResult Error(int status, string message, long? balanceFen = null, object? detail = null) => Fail(status, status, message);
+    public override IResult Success(object? data, string? message = null) => TypedResults.Json(new WxMiniResponse(200, true, "ok", data));
+
+    /// <inheritdoc />
+    /// <remarks><c>code</c> is the HTTP status unless given (e.g. 401 by the authentication challenge).</remarks>
+    public override IResult Error(int status, string message, long? balanceFen = null, object? detail = null, int? code = null) =>
+        TypedResults.Json(new WxMiniError(code ?? status, false, message), statusCode: status);
+
+    /// <summary>The seed's refusal for one of its codes, with its HTTP status and message (e.g. 1001 → 400 "without parameter: token").</summary>
+    public IResult SeedError(int code) => code switch
+    {
+        Unauthorized => Error(401, "unauthorized", code: code),
+        MissingToken => Error(400, "without parameter: token", code: code),
+        MissingEncryptedData => Error(400, "without parameter: encrypted data", code: code),
+        MissingIv => Error(400, "without parameter: iv", code: code),
+        DecodeFailed => Error(400, "error: decode failed", code: code),
+        WeChatErrCodes.InvalidAppId => Error(403, "invalid parameter: appId", code: code),
+        WeChatErrCodes.InvalidSecret => Error(403, "invalid parameter: secret", code: code),
+        WeChatErrCodes.InvalidCode => Error(400, "invalid parameter: code", code: code),
+        _ => Error(400, "请求参数错误", code: code),
+    };
 
     /// <summary>
-    /// Maps a billed result: success → <c>data</c> from <paramref name="data"/>; 402 → code 402; a refunded WeChat
-    /// failure → WeChat's errcode as <c>code</c> (from an <see cref="UpstreamErrorDetail"/>) with HTTP 400 for
-    /// parameter errcodes and 502 otherwise; timeout/internal → 500.
+    /// A failed billed result: 402 → code 402; input refused (before the debit, or by WeChat, refunded) → 400 with the
+    /// errcode of its <see cref="IErrCodeDetail"/> (or 400); a WeChat errcode after the debit (refunded) → that errcode
+    /// with HTTP 400 for parameter errcodes (<see cref="WeChatErrCodes.IsParameterError"/>) and 502 otherwise;
+    /// not found → 404; timeout or internal → 500.
     /// </summary>
-    public IResult From<T>(BilledResult<T> result, Func<T, object?> data)
+    public override IResult Failure<T>(IApiOutcome<T> result)
     {
-        var errCode = (result.Detail as UpstreamErrorDetail)?.ErrCode;
-        return result.Status switch
+        var errCode = (result.Detail as IErrCodeDetail)?.ErrCode;
+        var message = result.Message ?? DefaultMessage(result.Kind);
+        return result.Kind switch
         {
-            BilledStatus.Succeeded => Ok(data(result.Value!)),
-            BilledStatus.InsufficientFunds => Fail(402, 402, result.Message ?? "余额不足"),
-            BilledStatus.InvalidInput => Fail(errCode ?? 400, 400, result.Message ?? "请求参数错误"),
-            BilledStatus.NotFound => Fail(404, 404, result.Message ?? "不存在"),
-            BilledStatus.UpstreamError => Fail(errCode ?? 502, 502, result.Message ?? "微信接口错误"),
-            _ => Fail(500, 500, result.Message ?? "内部错误"),
+            ApiOutcomeKind.InvalidInput => Error(400, message, code: errCode ?? 400),
+            ApiOutcomeKind.UpstreamError when errCode is { } e => Error(WeChatErrCodes.IsParameterError(e) ? 400 : 502, message, code: e),
+            var kind => Error(StatusOf(kind), message),
         };
     }
 }

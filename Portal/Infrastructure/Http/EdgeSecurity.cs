@@ -34,17 +34,6 @@ public static class EdgeSecurity
     public const string PublicPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data: 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /// <summary>
-    /// True for the public pages anyone may open without signing in: <c>/s/{code}</c>, <c>/m/{code}</c> and a code image
-    /// <c>/codes/{publicId}</c> (but not the portal's own <c>/codes/generate</c> or <c>/codes/history</c>).
-    /// </summary>
-    public static bool IsPublicPage(PathString path)
-    {
-        if (path.StartsWithSegments("/s", out var rest) || path.StartsWithSegments("/m", out rest)) return rest.HasValue && rest.Value!.Length > 1;
-        return path.StartsWithSegments("/codes", out rest) && rest.HasValue
-            && Portal.Features.MiniProgramCodes.MiniProgramCodeStore.IsPublicId(rest.Value!.TrimStart('/'));
-    }
-
     /// <summary>Binds <see cref="ProxyOptions"/> into ASP.NET Core's forwarded-headers options.</summary>
     /// <exception cref="InvalidOperationException">At start-up, for an address or network that does not parse.</exception>
     public static IServiceCollection AddEdgeSecurity(this IServiceCollection services, IConfiguration configuration)
@@ -75,7 +64,7 @@ public static class EdgeSecurity
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers.XFrameOptions = "DENY";
             var path = context.Request.Path;
-            if (IsPublicPage(path))
+            if (PublicPage.IsPublicPage(context))
                 headers.ContentSecurityPolicy = PublicPagePolicy;
             else if (!path.StartsWithSegments("/api-docs") && !path.StartsWithSegments("/admin/jobs") && !path.StartsWithSegments("/openapi"))
                 headers.ContentSecurityPolicy = PortalPolicy;

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Portal.Features.ApiTokens;
-using Portal.Features.Billing;
 using Portal.Infrastructure.Api;
 
 namespace Portal.Infrastructure.Idempotency;
@@ -23,10 +21,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public const int MaxKeyLength = 255;
 
     /// <summary>Runs the middleware.</summary>
-    public async Task InvokeAsync(HttpContext context, IdempotencyStore store, BillingLedger ledger, DeferredSettlement deferred, ILogger<IdempotencyMiddleware> log)
+    public async Task InvokeAsync(HttpContext context, IdempotencyStore store, IApiCallers callers, IIdempotentSettlement settlement, ILogger<IdempotencyMiddleware> log)
     {
         var envelope = context.GetEndpoint()?.Metadata.GetMetadata<ApiEnvelope>();
-        if (envelope is null || !context.Request.Headers.TryGetValue(Header, out var values) || context.User.ApiTokenId() is not { } tokenId)
+        if (envelope is null || !context.Request.Headers.TryGetValue(Header, out var values) || callers.TokenIdOf(context.User) is not { } tokenId)
         {
             await next(context);
             return;
@@ -39,12 +37,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             return;
         }
 
-        var hash = await FingerprintAsync(context.Request);
-        if (hash is null)
-        {
-            await Error(400, $"请求体过大（上限 {ApiJson.MaxBodyBytes / 1024} KB）");
-            return;
-        }
+        var hash = await FingerprintAsync(context.Request) ?? throw ApiJson.TooLarge();
 
         var (decision, record) = await store.BeginAsync(tokenId, key, hash, context.RequestAborted);
         switch (decision)
@@ -67,7 +60,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 return;
         }
 
-        deferred.Enable();
+        settlement.Defer();
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -96,24 +89,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             try
             {
                 // One savepoint: the charges become Succeeded exactly when the response becomes replayable.
-                await ledger.SettleAsync(deferred.Charges, new IdempotentResponse(recordId, status, contentType, disposition, cacheControl, bytes), CancellationToken.None);
+                await settlement.CompleteAsync(new IdempotentResponse(recordId, status, contentType, disposition, cacheControl, bytes), CancellationToken.None);
             }
             catch (Exception ex)
             {
                 // The work is done; its charges stay Pending and the reconciler refunds them (README: crash policy).
-                log.LogError(ex, "Storing idempotent response and settling {Count} charge(s) failed", deferred.Charges.Count);
+                log.LogError(ex, "Storing idempotent response and settling {Count} charge(s) failed", settlement.DeferredCount);
             }
         }
         else
         {
             await store.ReleaseAsync(recordId);
-            if (deferred.Charges.Count > 0) await ledger.SettleAsync(deferred.Charges, null, CancellationToken.None);
+            await settlement.CompleteAsync(null, CancellationToken.None);
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
 
-        async Task Error(int code, string message) =>
-            await envelope.Error(code, message, await ledger.GetBalanceFenAsync(context.User.UserId(), context.RequestAborted)).ExecuteAsync(context);
+        Task Error(int code, string message) => envelope.Refusal(code, message).ExecuteAsync(context);
     }
 
     private static async Task<string?> FingerprintAsync(HttpRequest request)

@@ -58,7 +58,13 @@ internal sealed class RedisOrLocalLimiter(RedisConnection redis, RateLimiter sha
     public override TimeSpan? IdleDuration =>
         shared.IdleDuration is { } a && local.IdleDuration is { } b ? (a < b ? a : b) : null;
 
-    public override RateLimiterStatistics? GetStatistics() => local.GetStatistics();
+    private long _sharedRemaining = -1;
+
+    /// <remarks>While Redis answers, the permits left are the ones its last answer for this partition stated.</remarks>
+    public override RateLimiterStatistics? GetStatistics() =>
+        redis.IsAvailable && Interlocked.Read(ref _sharedRemaining) is >= 0 and var remaining
+            ? new RateLimiterStatistics { CurrentAvailablePermits = remaining }
+            : local.GetStatistics();
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
         permitCount == 0 ? Lease.Granted : Lease.Declined;
@@ -70,6 +76,7 @@ internal sealed class RedisOrLocalLimiter(RedisConnection redis, RateLimiter sha
             try
             {
                 using var lease = await shared.AcquireAsync(permitCount, cancellationToken);
+                if (lease.TryGetMetadata(RateLimitMetadataName.Remaining, out var remaining)) Interlocked.Exchange(ref _sharedRemaining, Convert.ToInt64(remaining));
                 if (lease.IsAcquired) return Lease.Granted;
                 return new Lease(false, lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var seconds) ? TimeSpan.FromSeconds(Math.Max(1, seconds)) : null);
             }

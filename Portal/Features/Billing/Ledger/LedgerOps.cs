@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Portal.Features.ApiTokens;
+using Portal.Infrastructure.Idempotency;
 
 namespace Portal.Features.Billing.Ledger;
 

@@ -56,10 +56,14 @@ public static class OpenApiIntroduction
         ## Rate limits and overload
 
         Each token may make 20 requests a second on average, with bursts of up to 40 (and each account 40 a second,
-        bursts of 80, over all its tokens). Beyond that the answer is 429 in the route's envelope with `Retry-After`
-        and `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`. When the ledger cannot take a call
-        right now the answer is 503 with `Retry-After`; nothing was charged. Bodies are JSON of at most 64 KiB;
-        anything else is 400, and a body over 1 MiB is 413.
+        bursts of 80, over all its tokens). Every answer states the bucket that binds it: `X-RateLimit-Limit` (its
+        size), `X-RateLimit-Remaining` (requests left now), `X-RateLimit-Reset` (seconds until it is full again) and
+        `X-RateLimit-Policy` (the sustained rates: `20;w=1;burst=40;scope=token, 40;w=1;burst=80;scope=user`). Beyond
+        the limits the answer is 429 in the route's envelope with `Retry-After`, `X-RateLimit-Remaining: 0` and
+        `X-RateLimit-Reset` equal to the wait. When the ledger cannot take a call right now the answer is 503 with
+        `Retry-After`; nothing was charged. Bodies are JSON of at most 64 KiB: a longer body is 413, anything else
+        that is not a JSON object is 400, both in the route's envelope. An unknown path under `/api/` or
+        `/wx/mini/` is 404, and a route called with the wrong method is 405 with `Allow`, in the family's envelope.
 
         ## Error envelopes
 
@@ -76,6 +80,7 @@ public static class OpenApiIntroduction
           failed, 40013 AppID not yours, 40125 wrong secret) or WeChat's errcode, and the HTTP status tells the class
           (400, 401, 402, 403, 500, 502).
 
-        Messages are in Chinese. Every response carries `X-Request-Id`; quote it when you ask for help.
+        Messages are in Chinese. Every response carries `X-Request-Id`: your own, when you send one of 1–64 letters,
+        digits, `.`, `_` or `-`, otherwise Portal's id of the request. Quote it when you ask for help.
         """;
 }

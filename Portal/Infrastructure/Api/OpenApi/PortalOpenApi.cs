@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Portal.Infrastructure.Idempotency;
+using Portal.Infrastructure.RateLimiting;
 
 namespace Portal.Infrastructure.Api.OpenApi;
 
@@ -21,8 +22,9 @@ public static class PortalOpenApi
     public static IServiceCollection AddPortalOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
         // Generated clients name their classes after these ids; a generic envelope would otherwise be "H5SuccessOfH5QrCodeData".
-        options.CreateSchemaReferenceId = info => info.Type == typeof(H5Success<Portal.Features.MiniProgramCodes.H5QrCodeData>)
-            ? "H5QrCodeResponse"
+        // H5Success<H5QrCodeData> → "H5QrCodeResponse".
+        options.CreateSchemaReferenceId = info => info.Type is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(H5Success<>)
+            ? (type.GenericTypeArguments[0].Name is var data && data.EndsWith("Data", StringComparison.Ordinal) ? data[..^4] : data) + "Response"
             : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         options.AddSchemaTransformer((schema, _, _) =>
         {
@@ -104,7 +106,9 @@ public static class PortalOpenApi
                 var status = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
                 var response = value as OpenApiResponse ?? new OpenApiResponse();
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                response.Headers["X-Request-Id"] = Header("Identifies this request in Portal's logs and ledger; quote it when asking for help.");
+                response.Headers["X-Request-Id"] = Header("Your own `X-Request-Id` when it was 1–64 of `[A-Za-z0-9._-]`, otherwise Portal's id " +
+                    "of the request; it names the request in Portal's logs. Quote it when asking for help.");
+                RateLimitHeaders(response, status);
                 if (status >= 400)
                 {
                     response.Description = ErrorDescription(family, status);
@@ -122,12 +126,6 @@ public static class PortalOpenApi
                 }
                 if (status is 429 or 503)
                     response.Headers["Retry-After"] = Header("Seconds to wait before retrying.", new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" });
-                if (status == 429)
-                {
-                    response.Headers["X-RateLimit-Limit"] = Header("The token's burst: requests it may make at once (the sustained rate is in the introduction).", IntegerSchema());
-                    response.Headers["X-RateLimit-Remaining"] = Header("Requests left in the burst (0 here).", IntegerSchema());
-                    response.Headers["X-RateLimit-Reset"] = Header("Seconds until a request is allowed again.", IntegerSchema());
-                }
                 operation.Responses[key] = response;
             }
             operation.Responses = Sorted(operation.Responses);
@@ -167,7 +165,7 @@ public static class PortalOpenApi
             response.Content = BinaryImage();
             response.Headers!["Content-Disposition"] = Header("`inline; filename=\"qrcode_<scene>.png\"`, the scene made safe for a file name.",
                 example: "inline; filename=\"qrcode_id=42.png\"");
-            response.Headers["Cache-Control"] = Header("`public, max-age=3600`.", example: Portal.Features.MiniProgramCodes.MiniProgramCodesEndpoints.H5CacheControl);
+            response.Headers["Cache-Control"] = Header("`public, max-age=3600`.", example: H5Envelope.ImageCacheControl);
             response.Headers["Content-Length"] = Header("Size of the image in bytes.", IntegerSchema());
         }
 
@@ -252,6 +250,19 @@ public static class PortalOpenApi
 
     private enum Family { A, B, C }
 
+    /// <summary>The <c>X-RateLimit-*</c> headers every API response carries (see <see cref="ApiLimiters"/>).</summary>
+    private static void RateLimitHeaders(OpenApiResponse response, int status)
+    {
+        response.Headers![ApiLimiters.LimitHeader] = Header("Size of the bucket that binds this call: requests that may be made at once.", IntegerSchema());
+        response.Headers[ApiLimiters.RemainingHeader] = Header(status == 429 ? "Requests left in the bucket: 0." : "Requests left in the bucket now.", IntegerSchema());
+        response.Headers[ApiLimiters.ResetHeader] = Header(status == 429
+            ? "Seconds until a request is allowed again."
+            : "Seconds until the bucket is full again.", IntegerSchema());
+        response.Headers[ApiLimiters.PolicyHeader] = Header("The sustained rates and bursts: `20;w=1;burst=40;scope=token` is 20 requests a " +
+            "second on average per token, with bursts of up to 40; `scope=user` is the same over all tokens of the account.",
+            example: "20;w=1;burst=40;scope=token, 40;w=1;burst=80;scope=user");
+    }
+
     private static OpenApiSchema IntegerSchema() => new() { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" };
 
     private static OpenApiHeader Header(string description, OpenApiSchema? schema = null, string? example = null) => new()
@@ -272,7 +283,7 @@ public static class PortalOpenApi
         (_, 403) => "40013: the AppID is not registered by the token's owner; 40125: `{secret}` is not its AppSecret.",
         (_, 404) => "Unknown link, or not an `mp://` link; nothing was charged.",
         (_, 409) => "A request with the same `Idempotency-Key` is still running; retry later.",
-        (_, 413) => "The body is over the server's size limit (1 MiB).",
+        (_, 413) => "The body is over 64 KiB; nothing was charged.",
         (_, 422) => "The `Idempotency-Key` was used for a different request.",
         (_, 429) => "Too many requests for this token or account; retry after `Retry-After` seconds.",
         (_, 500) => "A timeout or an internal failure after the charge; the charge was refunded.",
@@ -295,7 +306,7 @@ public static class PortalOpenApi
             (_, 402) => ("余额不足", status),
             (_, 404) => ("短链不存在", status),
             (_, 409) => ("相同 Idempotency-Key 的请求正在处理中，请稍后重试", status),
-            (_, 413) => ("请求体过大", status),
+            (_, 413) => (ApiJson.TooLargeMessage, status),
             (_, 422) => ("Idempotency-Key 已用于另一个不同的请求", status),
             (_, 429) => ("请求过于频繁，请稍后重试", status),
             (_, 502) => ("微信接口错误：invalid page", status),
