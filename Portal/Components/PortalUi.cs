@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Shared;
-using Portal.Features.Admin;
 using Portal.Features.Billing;
 
 namespace Portal.Components;
@@ -28,12 +27,6 @@ public static class PortalUi
         // MudBlazor's own texts (pager, aria labels) from the same resources.
         services.AddTransient<MudLocalizer, Layout.PortalMudLocalizer>();
         services.AddScoped<BalanceState>();
-        // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
-        services.AddSingleton<LedgerQueries>();
-        services.AddSingleton<UsageQueries>();
-        services.AddSingleton<Portal.Features.Dashboard.OnboardingQueries>();
-        services.AddSingleton<AdminUserQueries>();
-        services.AddSingleton<AdminAuditLog>();
         return services;
     }
 

@@ -7,7 +7,7 @@ namespace Portal.Features.Billing;
 /// refund on failure. A refund that fails is queued as a Hangfire job and, failing that, left Pending for the
 /// reconciler (<c>billing:reconcile-pending-charges</c>), so the user never loses the fen.
 /// </summary>
-public sealed class ChargeFlow(BillingLedger ledger, IServiceProvider services, IFaultInjector faults, DeferredSettlement deferred, ILogger<ChargeFlow> log)
+public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, IFaultInjector faults, DeferredSettlement deferred, ILogger<ChargeFlow> log)
 {
     /// <summary>A call refused before any debit (bad input, unknown object): reports the unchanged balance.</summary>
     public async Task<BilledResult<T>> RejectAsync<T>(string userId, BilledStatus status, string message, CancellationToken ct) =>
@@ -104,8 +104,7 @@ public sealed class ChargeFlow(BillingLedger ledger, IServiceProvider services, 
             log.LogError(ex, "In-request refund of charge {ChargeId} failed; queuing a retry", debit.ChargeId);
             try
             {
-                // Resolved only here: the Hangfire client is needed on this rare path, not on every billed call.
-                services.GetRequiredService<IBackgroundJobClient>().Enqueue<RefundChargeJob>(j => j.RunAsync(debit.ChargeId, CancellationToken.None));
+                jobs.Enqueue<RefundChargeJob>(j => j.RunAsync(debit.ChargeId, CancellationToken.None));
             }
             catch (Exception enqueueError)
             {

@@ -13,9 +13,9 @@ public static class PaymentsExtensions
     public const int MaxNotificationBytes = 64 * 1024;
 
     /// <summary>Adds the options (validated on start), the WeChat Pay client, the top-up service and the reconciling job.</summary>
-    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPayments(this IServiceCollection services)
     {
-        services.AddOptions<WeChatPayOptions>().Bind(configuration.GetSection(WeChatPayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WeChatPayOptions>().BindConfiguration(WeChatPayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<WeChatPayOptions>, WeChatPayKeyValidation>();
         services.AddHttpClient(WeChatPayClient.HttpClientName, (sp, client) =>
             {
