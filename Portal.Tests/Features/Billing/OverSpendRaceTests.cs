@@ -18,9 +18,9 @@ public sealed class OverSpendRaceTests(PortalFactory factory, ITestOutputHelper 
     [Fact]
     public async Task BilledRoutes_RandomNAndM_ExactlyMSucceed()
     {
-        var seed = Environment.TickCount;
+        var seed = TestSeed.Next();
         var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        output.WriteLine(TestSeed.Describe(seed));
         for (var iteration = 0; iteration < 4; iteration++)
         {
             var funded = random.Next(0, 13);

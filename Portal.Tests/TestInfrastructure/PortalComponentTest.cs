@@ -16,7 +16,7 @@ using Portal.Features.Links;
 using Portal.Infrastructure;
 using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
 /// Base of the bUnit tests: a <see cref="BunitContext"/> with MudBlazor services, loose JS interop, test
@@ -52,26 +52,9 @@ public abstract class PortalComponentTest : IAsyncLifetime
         Ctx.Services.AddMudServices();
         Ctx.Services.AddLocalization();
         Ctx.Services.AddScoped<BalanceState>();
-        // Real services of the app: singletons as they are, scoped ones from one app scope for the whole test.
-        UseAppService<TimeProvider>();
-        UseAppService<IOptions<PortalOptions>>();
-        UseAppService<PublicUrls>();
-        UseAppService<BillingLedger>();
-        UseAppService<BalanceFeed>();
-        UseAppService<LowBalanceAlerts>();
-        UseAppService<LedgerQueries>();
-        UseAppService<UsageQueries>();
-        UseAppService<Portal.Features.Dashboard.OnboardingQueries>();
-        UseAppService<ApiTokenService>();
-        UseAppService<LinkService>();
-        UseAppService<LinkCommands>();
-        UseAppService<RedemptionCodeService>();
-        UseAppService<AdminUserQueries>();
-        UseAppService<AdminAuditLog>();
-        UseAppService<UserManager<ApplicationUser>>();
-        UseAppService<UserSuspension>();
-        UseAppService<Portal.Features.Payments.TopUpService>();
-        UseAppService<Portal.Features.MiniProgramCodes.MiniProgramCodeStore>();
+        // Every other service is the app's real one (bUnit's fallback provider): singletons as they are, scoped ones
+        // from one app scope for the whole test.
+        Ctx.Services.AddFallbackServiceProvider(_appScope.ServiceProvider);
         return Task.CompletedTask;
     }
 
@@ -146,11 +129,5 @@ public abstract class PortalComponentTest : IAsyncLifetime
         await Ctx.DisposeAsync();
         await _appScope.DisposeAsync();
         Factory.Dispose();
-    }
-
-    private void UseAppService<T>() where T : class
-    {
-        var scope = _appScope;
-        Ctx.Services.AddSingleton(_ => scope.ServiceProvider.GetRequiredService<T>());
     }
 }
