@@ -7,7 +7,6 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Portal.E2E.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.E2E;
 

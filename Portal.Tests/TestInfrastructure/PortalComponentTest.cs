@@ -21,8 +21,8 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>
 /// Base of the bUnit tests: a <see cref="BunitContext"/> with MudBlazor services, loose JS interop, test
 /// authorization and an interactive-server renderer, wired to the REAL feature services of a <see cref="PortalFactory"/>
-/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/> (MudBlazor's popover service is
-/// async-disposable only, so deriving from <see cref="BunitContext"/> breaks xunit v2's synchronous dispose).
+/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/>: MudBlazor's popover service is
+/// async-disposable only, so the context and the app are disposed asynchronously, context first.
 /// </summary>
 public abstract class PortalComponentTest : IAsyncLifetime
 {
@@ -45,7 +45,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected TestUser User { get; private set; } = default!;
 
     /// <inheritdoc />
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _appScope = Factory.Services.CreateAsyncScope();
         Ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -55,7 +55,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         // Every other service is the app's real one (bUnit's fallback provider): singletons as they are, scoped ones
         // from one app scope for the whole test.
         Ctx.Services.AddFallbackServiceProvider(_appScope.ServiceProvider);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Creates a user with <paramref name="balanceFen"/> and signs them in for the components.</summary>
@@ -124,7 +124,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         cut.InvokeAsync(() => cut.Find(selector).Input(value));
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Ctx.DisposeAsync();
         await _appScope.DisposeAsync();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
 using Portal.Tests.TestInfrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.Tests.Features.Billing;
 
