@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.E2E.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.E2E;
 

@@ -7,7 +7,6 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Portal.E2E.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.E2E;
 
@@ -43,8 +42,9 @@ public sealed class KillLoadTests(ITestOutputHelper output) : IDisposable
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_pgDatabase}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var seed = Environment.TickCount;
+        var seed = TestSeed.Next();
         var random = new Random(seed);
+        output.WriteLine(TestSeed.Describe(seed));
         await CliAsync("users", "create", "--email", Email, "--password", "Load-Passw0rd!");
         await CliAsync("balance", "adjust", "--email", Email, "--amount", "30.00", "--reason", "load test");
         var token = (await CliAsync("tokens", "issue", "--email", Email, "--name", "load")).Trim().Split('\n')[^1].Trim();

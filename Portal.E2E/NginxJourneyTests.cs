@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.E2E.Infrastructure;
 using Portal.E2E.Pages;
-using Xunit.Abstractions;
 
 namespace Portal.E2E;
 

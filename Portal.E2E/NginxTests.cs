@@ -7,7 +7,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Portal.E2E.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.E2E;
 

@@ -28,7 +28,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium (test.sh does)");
         _playwright = await Playwright.CreateAsync();
@@ -46,7 +46,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A host name the browser resolves to 127.0.0.1, for short-link targets served by a local stub.</summary>
     public const string TargetHost = "landing.e2e.test";
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();

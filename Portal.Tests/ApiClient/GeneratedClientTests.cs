@@ -7,7 +7,6 @@ using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using Xunit.Abstractions;
 
 namespace Portal.Tests.ApiClient;
 
@@ -26,7 +25,7 @@ public sealed class GeneratedClientTests(ITestOutputHelper log) : IAsyncLifetime
     private readonly PortalFactory _factory = new();
     private readonly string _work = Path.Combine(Path.GetTempPath(), "portal-client-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _weChat.StableToken("STUB_ACCESS_TOKEN");
         foreach (var path in new[] { "/wxa/getwxacodeunlimit", "/wxa/getwxacode", "/cgi-bin/wxaapp/createwxaqrcode" })
@@ -41,16 +40,16 @@ public sealed class GeneratedClientTests(ITestOutputHelper log) : IAsyncLifetime
         _factory.UseKestrel(0);
         _factory.StartServer();
         Directory.CreateDirectory(_work);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _factory.Dispose();
         _weChat.Stop();
         _weChat.Dispose();
         try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Theory]

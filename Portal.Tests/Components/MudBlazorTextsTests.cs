@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Portal.Components.Layout;
+using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Components;
 

@@ -53,7 +53,7 @@ public sealed class TablesAndFeedbackTests : PortalComponentTest
         var cell = cut.Find("[data-testid=short-link-table] [data-testid=truncated-text]");
         Assert.Equal(url, cell.GetAttribute("title"));
         Assert.Contains("truncated-text", cell.ClassList);
-        Assert.NotNull(cut.Find("[data-testid=short-link-table] [data-testid=truncated] [data-testid=copy-button]"));
+        Assert.Single(cut.FindAll("[data-testid=short-link-table] [data-testid=truncated] [data-testid=copy-button]"));
         // One feedback: the result alert, no toast on top of it.
         Assert.Single(cut.FindAll("[data-testid=short-link-result]"));
         Assert.Empty(Host.FindAll(".mud-snackbar"));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Layout;
 using Portal.Components.Shared;
 using Portal.Features.Links;
+using Portal.Tests.TestInfrastructure;
 
 namespace Portal.Tests.Components;
 

@@ -38,7 +38,7 @@ public sealed class HostileFixture : IAsyncLifetime
     /// <summary>Its AppSecret.</summary>
     public string Secret { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         // Valid answers everywhere: a hostile request that reached WeChat would otherwise look like an upstream failure.
         Stub.Given(Request.Create().WithPath(WeChatStub.StableTokenPath).UsingPost())
@@ -56,12 +56,12 @@ public sealed class HostileFixture : IAsyncLifetime
         Secret = secret;
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Factory.Dispose();
         Stub.Stop();
         Stub.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 

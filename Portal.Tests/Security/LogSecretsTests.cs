@@ -87,7 +87,7 @@ public sealed class LogSecretsTests : IAsyncLifetime
     private readonly byte[] _sessionKeyBytes = RandomNumberGenerator.GetBytes(16);
     private string SessionKey => Convert.ToBase64String(_sessionKeyBytes);
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _stub.Given(Request.Create().WithPath(WeChatStub.StableTokenPath).UsingPost()).InScenario("token").WillSetStateTo("refreshed")
             .RespondWith(Response.Create().WithBodyAsJson(new { access_token = _accessToken, expires_in = 7200 }));
@@ -117,15 +117,15 @@ public sealed class LogSecretsTests : IAsyncLifetime
                 o.Rules.Add(new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null));
             });
         });
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _factory.Dispose();
         _stub.Stop();
         _stub.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]

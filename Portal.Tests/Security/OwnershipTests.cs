@@ -40,7 +40,7 @@ public sealed class OwnersFixture : IAsyncLifetime
     /// <summary>User B (the attacker) and everything B owns.</summary>
     public Owner B { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Stub.Given(Request.Create().WithPath(WeChatStub.StableTokenPath).UsingPost())
             .RespondWith(Response.Create().WithBodyAsJson(new { access_token = "OWNERS_STUB_TOKEN", expires_in = 7200 }));
@@ -77,12 +77,12 @@ public sealed class OwnersFixture : IAsyncLifetime
             qrUrl[(qrUrl.LastIndexOf('/') + 1)..], sessionToken);
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Factory.Dispose();
         Stub.Stop();
         Stub.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }
 

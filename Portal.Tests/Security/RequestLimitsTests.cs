@@ -18,7 +18,7 @@ public sealed class RequestLimitsTests : IAsyncLifetime
     private TestUser _user = null!;
     private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -27,11 +27,11 @@ public sealed class RequestLimitsTests : IAsyncLifetime
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _factory.IssueTokenAsync(_user));
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _client.Dispose();
         _factory.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private static StringContent JsonOfSize(int bytes) =>

@@ -119,7 +119,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>
     /// Hangfire keeps its log provider in a process-wide static, set by every host to a wrapper of that host's
     /// <c>ILoggerFactory</c>. With several factories in one test process, a disposed factory's logger factory stays
-    /// there and the next <c>IBackgroundJobClient</c> (resolved by every ChargeFlow) throws ObjectDisposedException — a
+    /// there and the next <c>IBackgroundJobClient</c> (injected into every ChargeFlow) throws ObjectDisposedException — a
     /// random 500 in whichever test runs then. Tests therefore give Hangfire a logger that belongs to no host.
     /// </summary>
     private static void SilenceHangfireStaticLogs(IServiceCollection services)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Localization;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Shared;
-using Portal.Features.Admin;
 using Portal.Features.Billing;
 
 namespace Portal.Components;
@@ -29,12 +28,6 @@ public static class PortalUi
         services.AddTransient<MudLocalizer, Layout.PortalMudLocalizer>();
         services.AddScoped<BalanceState>();
         services.AddViewerTimeZone();
-        // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
-        services.AddSingleton<LedgerQueries>();
-        services.AddSingleton<UsageQueries>();
-        services.AddSingleton<Portal.Features.Dashboard.OnboardingQueries>();
-        services.AddSingleton<AdminUserQueries>();
-        services.AddSingleton<AdminAuditLog>();
         return services;
     }
 
@@ -49,6 +42,19 @@ public static class PortalUi
         options.ApplyCurrentCultureToResponseHeaders = true;
         options.RequestCultureProviders = options.RequestCultureProviders.Where(p => p is not AcceptLanguageHeaderRequestCultureProvider).ToList();
         return options;
+    }
+
+    /// <summary>
+    /// Maps the portal's pages: the Blazor components (interactive on the server), Identity's extra account endpoints
+    /// and the language switch (<see cref="MapPortalUiEndpoints"/>).
+    /// </summary>
+    public static WebApplication MapPortalPages(this WebApplication app)
+    {
+        app.MapPortalUiEndpoints();
+        // The edge's own Content-Security-Policy already says frame-ancestors 'none' (EdgeSecurity); Blazor would add a second.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapAdditionalIdentityEndpoints();
+        return app;
     }
 
     /// <summary>Maps <c>GET /culture/set?culture=en&amp;redirectUri=/</c>, which stores the choice in a cookie.</summary>

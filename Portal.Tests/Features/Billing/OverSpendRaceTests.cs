@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
 using Portal.Tests.TestInfrastructure;
-using Xunit.Abstractions;
 
 namespace Portal.Tests.Features.Billing;
 
@@ -18,9 +17,9 @@ public sealed class OverSpendRaceTests(PortalFactory factory, ITestOutputHelper 
     [Fact]
     public async Task BilledRoutes_RandomNAndM_ExactlyMSucceed()
     {
-        var seed = Environment.TickCount;
+        var seed = TestSeed.Next();
         var random = new Random(seed);
-        output.WriteLine($"seed {seed}");
+        output.WriteLine(TestSeed.Describe(seed));
         for (var iteration = 0; iteration < 4; iteration++)
         {
             var funded = random.Next(0, 13);

@@ -24,14 +24,14 @@ public sealed class ReconcilePendingChargesJobTests : IClassFixture<ReconcilePen
 
     private BillingLedger Ledger => _factory.Services.GetRequiredService<BillingLedger>();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         // Leave nothing stale behind from an earlier test of this class.
         _factory.Clock.Advance(TimeSpan.FromDays(1));
         await NewJob().RunAsync(CancellationToken.None);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private ReconcilePendingChargesJob NewJob() => ActivatorUtilities.CreateInstance<ReconcilePendingChargesJob>(_factory.Services);
 

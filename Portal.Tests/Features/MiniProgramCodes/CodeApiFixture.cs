@@ -36,7 +36,7 @@ public sealed class CodeApiFixture : IAsyncLifetime
     /// <summary>The app under test.</summary>
     public PortalFactory Factory { get; } = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         WeChat.Given(Request.Create().WithPath("/cgi-bin/stable_token").UsingPost())
             .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithBody("""{"access_token":"STUB_ACCESS_TOKEN","expires_in":7200}"""));
@@ -66,15 +66,15 @@ public sealed class CodeApiFixture : IAsyncLifetime
         Factory.Settings["WeChat:BusyRetryDelay"] = "00:00:00";
         Factory.Settings["Portal:PublicBaseUrl"] = "https://codes.example.test";
         _ = Factory.Server; // start the app (migrations) once
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         WeChat.Stop();
         WeChat.Dispose();
         Factory.Dispose();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>A fresh user with <paramref name="balanceFen"/>, an API token and (unless <paramref name="withApp"/> is false) one registered default app.</summary>

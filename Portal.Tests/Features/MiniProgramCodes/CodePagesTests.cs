@@ -23,7 +23,7 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
     private readonly BunitContext _ctx = new();
     private AsyncServiceScope _scope;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _scope = fx.Factory.Services.CreateAsyncScope();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -36,10 +36,10 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
             var instance = _scope.ServiceProvider.GetRequiredService(type);
             _ctx.Services.AddSingleton(type, instance);
         }
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _ctx.DisposeAsync();
         await _scope.DisposeAsync();

@@ -12,16 +12,16 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
     private readonly WeChatFixture _fx = fx;
     private readonly BunitContext _ctx = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _ctx.Services.AddSingleton(_fx.Factory.Services.GetRequiredService<MiniProgramAppService>());
         _ctx.Services.AddLocalization();
         _ctx.Services.AddMudServices();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _ctx.DisposeAsync();
 
     private IRenderedComponent<T> Render<T>() where T : Microsoft.AspNetCore.Components.IComponent => _ctx.Render<T>();
 

@@ -12,7 +12,7 @@ public sealed class WeChatTokensPageTests(WeChatFixture fx) : IClassFixture<WeCh
 {
     private readonly BunitContext _ctx = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         var sp = fx.Factory.Services;
         _ctx.Services.AddSingleton(sp.GetRequiredService<MiniProgramAppService>());
@@ -22,10 +22,10 @@ public sealed class WeChatTokensPageTests(WeChatFixture fx) : IClassFixture<WeCh
         _ctx.Services.AddLocalization();
         _ctx.Services.AddMudServices();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _ctx.DisposeAsync();
 
     [Fact]
     public async Task ForceRefresh_CallsStableTokenWithForceAndThenDisablesTheButton()

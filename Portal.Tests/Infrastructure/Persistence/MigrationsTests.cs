@@ -20,7 +20,7 @@ public sealed class MigrationsTests
     /// would report a false difference.
     /// </summary>
     private static readonly IServiceProvider AppServices =
-        new ServiceCollection().AddLogging().AddAccounts(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()).AddAccounts().BuildServiceProvider();
 
     private static PortalDbContext Context(DatabaseProvider provider) => provider switch
     {

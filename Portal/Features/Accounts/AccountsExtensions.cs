@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Portal.Components.Account;
 using Portal.Infrastructure.Email;
 using Portal.Infrastructure.Persistence;
@@ -14,7 +15,7 @@ public static class AccountsExtensions
     /// <c>Email</c> section configures it (<see cref="EmailOptions.IsConfigured"/>): then registration asks for e-mail
     /// confirmation and a forgotten password can be reset by mail; without it neither is offered.
     /// </summary>
-    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -26,17 +27,12 @@ public static class AccountsExtensions
             })
             .AddIdentityCookies();
 
-        var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
-        var emailConfigured = email.IsConfigured;
-        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.Smtp.Host) == string.IsNullOrWhiteSpace(o.From),
-                "Email:Smtp:Host and Email:From go together: set both to send mail, or neither")
-            .Validate(o => o.Smtp.Port is > 0 and < 65536, "Email:Smtp:Port must be 1–65535")
-            .ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SmtpMailer>();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<EmailOptions>>((options, email) =>
+            options.SignIn.RequireConfirmedAccount = email.Value.IsConfigured);
         services.AddIdentityCore<ApplicationUser>(options =>
             {
-                options.SignIn.RequireConfirmedAccount = emailConfigured;
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 options.Password.RequiredLength = 10;
                 options.Lockout.MaxFailedAccessAttempts = 5;
@@ -49,11 +45,11 @@ public static class AccountsExtensions
             .AddSignInManager<PortalSignInManager>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
             .AddDefaultTokenProviders();
-        if (emailConfigured) services.AddSingleton<IEmailSender<ApplicationUser>, IdentityEmailSender>();
-        else services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        services.AddSingleton<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<IdentityEmailSender>(sp)
+            : new IdentityNoOpEmailSender());
         services.AddScoped<UserProvisioning>();
         services.AddScoped<UserSuspension>();
-        services.AddScoped<Admin.LoadTestSeed>();
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Portal.Features.ApiTokens;
 
 /// <summary>
@@ -54,8 +56,12 @@ public sealed class ApiToken
     /// <summary>When it was revoked (UTC); a revoked token never authenticates again.</summary>
     public DateTimeOffset? RevokedAt { get; private set; }
 
-    /// <summary>True when the token may authenticate at <paramref name="now"/>.</summary>
-    public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+    /// <summary>
+    /// The tokens that may authenticate at <paramref name="now"/> (not revoked, not expired), as an expression a query
+    /// translates to SQL.
+    /// </summary>
+    public static Expression<Func<ApiToken, bool>> ActiveAt(DateTimeOffset now) =>
+        t => t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now);
 
     /// <summary>Revokes the token; revoking twice keeps the first time.</summary>
     public void Revoke(DateTimeOffset now) => RevokedAt ??= now;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
+using Portal.Infrastructure;
 
 namespace Portal.Features.ApiTokens;
 
@@ -27,12 +28,10 @@ public static class ApiTokenFormat
     /// <summary>Characters of the token kept for display (prefix plus 6).</summary>
     public const int DisplayPrefixLength = 10;
 
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
     /// <summary>A new random token string.</summary>
     public static string Generate()
     {
-        var body = Prefix + RandomNumberGenerator.GetString(Base62, RandomLength);
+        var body = Prefix + Base62.Random(RandomLength);
         return body + Checksum(body);
     }
 
@@ -40,7 +39,7 @@ public static class ApiTokenFormat
     public static bool IsWellFormed(ReadOnlySpan<char> token)
     {
         if (token.Length != Length || !token.StartsWith(Prefix, StringComparison.Ordinal)) return false;
-        foreach (var c in token[Prefix.Length..]) if (!char.IsAsciiLetterOrDigit(c)) return false;
+        if (!Base62.IsBase62(token[Prefix.Length..])) return false;
         var body = token[..^ChecksumLength].ToString();
         return token[^ChecksumLength..].SequenceEqual(Checksum(body));
     }
@@ -52,11 +51,7 @@ public static class ApiTokenFormat
     {
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(Crc32.Hash(Encoding.ASCII.GetBytes(body)));
         Span<char> chars = stackalloc char[ChecksumLength];
-        for (var i = ChecksumLength - 1; i >= 0; i--)
-        {
-            chars[i] = Base62[(int)(crc % 62)];
-            crc /= 62;
-        }
+        Base62.Encode(crc, chars);
         return new string(chars);
     }
 }

@@ -108,7 +108,7 @@ public sealed class ApiTokenService
 
         await using (var count = await dbFactory.CreateDbContextAsync(ct))
         {
-            var live = await count.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now), ct);
+            var live = await count.ApiTokens.Where(t => t.UserId == userId).CountAsync(ApiToken.ActiveAt(now), ct);
             if (live >= _options.Value.MaxLivePerUser) throw new TooManyTokensException(_options.Value.MaxLivePerUser);
         }
 

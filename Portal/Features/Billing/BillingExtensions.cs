@@ -4,13 +4,13 @@ namespace Portal.Features.Billing;
 public static class BillingExtensions
 {
     /// <summary>Adds the ledger, the charge flow and redemption codes.</summary>
-    public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBilling(this IServiceCollection services)
     {
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IFaultInjector, NoFaults>();
-        services.AddOptions<Ledger.LedgerWriterOptions>().Bind(configuration.GetSection(Ledger.LedgerWriterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Ledger.LedgerWriterOptions>().BindConfiguration(Ledger.LedgerWriterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Ledger.LedgerWriter>();
-        services.AddOptions<Ledger.CounterOptions>().Bind(configuration.GetSection(Ledger.CounterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Ledger.CounterOptions>().BindConfiguration(Ledger.CounterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Ledger.CoalescedCounters>();
         services.AddHostedService<Ledger.CounterFlushService>();
         services.AddSingleton<PriceCache>();
@@ -23,6 +23,9 @@ public static class BillingExtensions
         services.AddScoped<Portal.Infrastructure.Idempotency.IIdempotentSettlement, LedgerIdempotentSettlement>();
         services.AddSingleton<RedemptionCodeService>();
         services.AddSingleton<LowBalanceAlerts>();
+        // Read-only queries behind the ledger, calls and usage pages; every write goes through the ledger.
+        services.AddSingleton<LedgerQueries>();
+        services.AddSingleton<UsageQueries>();
         return services;
     }
 }

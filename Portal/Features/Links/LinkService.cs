@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Features.Billing.Ledger;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Caching;
 using Portal.Infrastructure.Persistence;
 
@@ -60,7 +60,6 @@ public sealed class LinkService
     /// <summary>Scheme prefix of mini-program links.</summary>
     public const string MiniProgramScheme = "mp://";
 
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>A new short link (fresh random code) for an already validated URL, not yet stored.</summary>
     public ShortLink NewShortLink(string userId, string longUrl)
@@ -182,7 +181,7 @@ public sealed class LinkService
 
     private static bool IsCode(string code, int length) => code.Length == length && code.All(char.IsAsciiLetterOrDigit);
 
-    private static string NewCode(int length) => RandomNumberGenerator.GetString(Base62, length);
+    private static string NewCode(int length) => Base62.Random(length);
 
     private async Task<T> InsertWithFreshCodeAsync<T>(Func<T> create, CancellationToken ct) where T : class
     {

@@ -4,9 +4,9 @@ namespace Portal.Features.Links;
 public static class LinksExtensions
 {
     /// <summary>Adds the link services.</summary>
-    public static IServiceCollection AddLinks(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLinks(this IServiceCollection services)
     {
-        services.Configure<LinksOptions>(configuration.GetSection(LinksOptions.Section));
+        services.AddOptions<LinksOptions>().BindConfiguration(LinksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LinkService>();
         services.AddScoped<LinkCommands>();
         return services;

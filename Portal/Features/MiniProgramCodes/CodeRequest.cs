@@ -20,9 +20,6 @@ public readonly record struct LineColor(int R, int G, int B)
 {
     /// <summary>WeChat's default, black.</summary>
     public static readonly LineColor Black = new(0, 0, 0);
-
-    /// <summary><c>#rrggbb</c>, for the portal's colour picker.</summary>
-    public string ToHex() => $"#{R:x2}{G:x2}{B:x2}";
 }
 
 /// <summary>
@@ -159,7 +156,7 @@ public static class CodeRequestRules
     }
 
     private static readonly System.Buffers.SearchValues<char> SceneCharacters = System.Buffers.SearchValues.Create(
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + SceneSpecialCharacters);
+        Infrastructure.Base62.Alphabet + SceneSpecialCharacters);
 
     /// <summary>True when <paramref name="c"/> is in WeChat's allowed scene character set.</summary>
     public static bool IsSceneCharacter(char c) =>

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.MiniProgramCodes;
@@ -41,7 +41,6 @@ public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFa
     /// <summary>Length of a public id in base62 characters (62^22 ≈ 2^131).</summary>
     public const int PublicIdLength = 22;
 
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>
     /// The owner's newest image for <paramref name="requestHash"/> younger than the cache TTL and still retained, or
@@ -119,22 +118,7 @@ public sealed class MiniProgramCodeStore(IDbContextFactory<PortalDbContext> dbFa
     }
 
     /// <summary>True for a well-formed public id (22 base62 characters).</summary>
-    public static bool IsPublicId(string? id) => id is { Length: PublicIdLength } && id.All(c => Base62.Contains(c));
+    public static bool IsPublicId(string? id) => id is { Length: PublicIdLength } && Base62.IsBase62(id);
 
-    private static string NewPublicId() => RandomNumberGenerator.GetString(Base62, PublicIdLength);
-}
-
-/// <summary>Hangfire recurring job <c>codes:purge-expired</c> (hourly): deletes code images past their retention. Re-entrant.</summary>
-public sealed class PurgeExpiredCodeImagesJob(MiniProgramCodeStore store, ILogger<PurgeExpiredCodeImagesJob> log)
-{
-    /// <summary>The recurring job id.</summary>
-    public const string Id = "codes:purge-expired";
-
-    /// <summary>Runs one purge. Returns how many images were deleted.</summary>
-    public async Task<int> RunAsync(CancellationToken ct)
-    {
-        var deleted = await store.PurgeExpiredAsync(ct);
-        if (deleted > 0) log.LogInformation("Purged {Count} expired mini-program code images", deleted);
-        return deleted;
-    }
+    private static string NewPublicId() => Base62.Random(PublicIdLength);
 }

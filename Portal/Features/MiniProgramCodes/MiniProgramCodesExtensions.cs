@@ -4,12 +4,9 @@ namespace Portal.Features.MiniProgramCodes;
 public static class MiniProgramCodesExtensions
 {
     /// <summary>Adds the code services and binds <see cref="MiniProgramCodesOptions"/> (validated on start).</summary>
-    public static IServiceCollection AddMiniProgramCodes(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMiniProgramCodes(this IServiceCollection services)
     {
-        services.AddOptions<MiniProgramCodesOptions>().Bind(configuration.GetSection(MiniProgramCodesOptions.Section))
-            .Validate(o => o.CacheTtl >= TimeSpan.Zero, "MiniProgramCodes:CacheTtl must not be negative")
-            .Validate(o => o.Retention > TimeSpan.Zero, "MiniProgramCodes:Retention must be positive")
-            .ValidateOnStart();
+        services.AddOptions<MiniProgramCodesOptions>().BindConfiguration(MiniProgramCodesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MiniProgramCodeStore>();
         services.AddScoped<MiniProgramCodeCommands>();
         services.AddTransient<PurgeExpiredCodeImagesJob>();

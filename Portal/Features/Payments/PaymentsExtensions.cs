@@ -13,9 +13,9 @@ public static class PaymentsExtensions
     public const int MaxNotificationBytes = 64 * 1024;
 
     /// <summary>Adds the options (validated on start), the WeChat Pay client, the top-up service and the reconciling job.</summary>
-    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPayments(this IServiceCollection services)
     {
-        services.AddOptions<WeChatPayOptions>().Bind(configuration.GetSection(WeChatPayOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WeChatPayOptions>().BindConfiguration(WeChatPayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<WeChatPayOptions>, WeChatPayKeyValidation>();
         services.AddHttpClient(WeChatPayClient.HttpClientName, (sp, client) =>
             {
@@ -60,28 +60,4 @@ public static class PaymentsExtensions
     }
 
     private static IResult Fail(int status, string message) => Results.Json(new { code = "FAIL", message }, statusCode: status);
-}
-
-/// <summary>
-/// Recurring job <c>payments:reconcile-topups</c> (every minute): re-queries Pending top-up orders older than a minute, so
-/// a lost notification still credits, and closes the expired unpaid ones. Does nothing when payments are off.
-/// </summary>
-public sealed class ReconcileTopUpOrdersJob(TopUpService topUps)
-{
-    /// <summary>The recurring job id.</summary>
-    public const string Id = "payments:reconcile-topups";
-
-    /// <summary>Orders younger than this are left to their notification.</summary>
-    public static readonly TimeSpan MinAge = TimeSpan.FromMinutes(1);
-
-    /// <summary>Most orders one run queries.</summary>
-    public const int BatchSize = 200;
-
-    /// <summary>Runs once.</summary>
-    [Hangfire.DisableConcurrentExecution(60)]
-    public async Task RunAsync(CancellationToken ct)
-    {
-        if (!topUps.Enabled) return;
-        await topUps.ReconcileAsync(MinAge, BatchSize, ct);
-    }
 }

@@ -6,9 +6,9 @@ namespace Portal.Features.WeChat;
 public static class WeChatExtensions
 {
     /// <summary>Adds the WeChat services; <c>WeChat</c> options are validated on start.</summary>
-    public static IServiceCollection AddWeChat(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWeChat(this IServiceCollection services)
     {
-        services.AddOptions<WeChatOptions>().Bind(configuration.GetSection(WeChatOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WeChatOptions>().BindConfiguration(WeChatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(WeChatApiClient.HttpClientName, (sp, client) =>
             {
                 var baseUrl = sp.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl;

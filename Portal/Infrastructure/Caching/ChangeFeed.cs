@@ -70,9 +70,9 @@ public sealed class ChangeFeed
 public static class CachingExtensions
 {
     /// <summary>Adds <see cref="ChangeFeed"/>, its Redis subscription and <see cref="CachingOptions"/>.</summary>
-    public static IServiceCollection AddCaching(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCaching(this IServiceCollection services)
     {
-        services.AddOptions<CachingOptions>().Bind(configuration.GetSection(CachingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CachingOptions>().BindConfiguration(CachingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService<RedisChangeFeedBridge>();
         return services;

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Portal.Infrastructure.Email;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Portal.Infrastructure.Email;
 /// sender address); without it Portal sends nothing and its pages never promise a mail (no password reset by e-mail,
 /// no confirmation step at registration).
 /// </summary>
-public sealed class EmailOptions
+public sealed class EmailOptions : IValidatableObject
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Email";
@@ -21,6 +23,15 @@ public sealed class EmailOptions
 
     /// <summary>True when both <see cref="SmtpOptions.Host"/> and <see cref="From"/> are set.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Smtp.Host) && !string.IsNullOrWhiteSpace(From);
+
+    /// <summary>The host and the sender go together, and the port is a TCP port (checked at start-up).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Smtp.Host) != string.IsNullOrWhiteSpace(From))
+            yield return new ValidationResult("Email:Smtp:Host and Email:From go together: set both to send mail, or neither", [nameof(From)]);
+        if (Smtp.Port is not (> 0 and < 65536))
+            yield return new ValidationResult("Email:Smtp:Port must be 1–65535", [nameof(Smtp)]);
+    }
 }
 
 /// <summary>SMTP connection settings (<c>Email:Smtp:*</c>).</summary>

@@ -91,9 +91,9 @@ internal sealed class DrainHealthCheck(DrainState state) : IHealthCheck
 public static class GracefulShutdownExtensions
 {
     /// <summary>Adds <see cref="ShutdownOptions"/>, the host's shutdown timeout and the drain service.</summary>
-    public static IServiceCollection AddGracefulShutdown(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGracefulShutdown(this IServiceCollection services)
     {
-        services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
         services.AddSingleton<DrainState>();
         services.AddHostedService<DrainService>();

@@ -1,10 +1,12 @@
 using System.Net;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Portal.Infrastructure.Http;
 
 /// <summary>Configuration section <c>ForwardedHeaders</c>: the reverse proxies whose <c>X-Forwarded-*</c> headers are believed.</summary>
-public sealed class ProxyOptions
+public sealed class ProxyOptions : IValidatableObject
 {
     /// <summary>Section name.</summary>
     public const string Section = "ForwardedHeaders";
@@ -14,6 +16,15 @@ public sealed class ProxyOptions
 
     /// <summary>Networks of trusted proxies in CIDR form, e.g. <c>["10.0.0.0/24"]</c>.</summary>
     public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>Every address and network must parse (checked at start-up).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in KnownProxies.Where(p => !IPAddress.TryParse(p, out _)))
+            yield return new ValidationResult($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address", [nameof(KnownProxies)]);
+        foreach (var network in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+            yield return new ValidationResult($"ForwardedHeaders:KnownNetworks: '{network}' is not a CIDR network", [nameof(KnownNetworks)]);
+    }
 }
 
 /// <summary>
@@ -34,19 +45,19 @@ public static class EdgeSecurity
     public const string PublicPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data: 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /// <summary>Binds <see cref="ProxyOptions"/> into ASP.NET Core's forwarded-headers options.</summary>
-    /// <exception cref="InvalidOperationException">At start-up, for an address or network that does not parse.</exception>
-    public static IServiceCollection AddEdgeSecurity(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Binds <see cref="ProxyOptions"/> (validated at start-up: an address or network that does not parse stops it) into
+    /// ASP.NET Core's forwarded-headers options.
+    /// </summary>
+    public static IServiceCollection AddEdgeSecurity(this IServiceCollection services)
     {
-        var proxies = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((o, proxies) =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.ForwardLimit = 1;
-            foreach (var proxy in proxies.KnownProxies)
-                o.KnownProxies.Add(IPAddress.TryParse(proxy, out var ip) ? ip : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{proxy}' is not an IP address"));
-            foreach (var network in proxies.KnownNetworks)
-                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var n) ? n : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks: '{network}' is not a CIDR network"));
+            foreach (var proxy in proxies.Value.KnownProxies) o.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in proxies.Value.KnownNetworks) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
         services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         return services;

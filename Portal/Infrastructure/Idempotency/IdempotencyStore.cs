@@ -10,9 +10,11 @@ public sealed class IdempotencyOptions
     public const string Section = "Idempotency";
 
     /// <summary>How long a key is remembered. Default and minimum 24 hours.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>An InProgress key older than this is treated as abandoned (its process died) and may be taken over. Default 5 minutes.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "10675199.02:48:05.4775807")]
     public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
 
@@ -93,23 +95,13 @@ public sealed class IdempotencyStore(IDbContextFactory<PortalDbContext> dbFactor
     }
 }
 
-/// <summary>Hangfire recurring job <c>idempotency:purge-expired</c> (hourly).</summary>
-public sealed class PurgeExpiredIdempotencyKeysJob(IdempotencyStore store)
-{
-    /// <summary>The recurring job id.</summary>
-    public const string Id = "idempotency:purge-expired";
-
-    /// <summary>Deletes expired keys.</summary>
-    public Task<int> RunAsync(CancellationToken ct) => store.PurgeExpiredAsync(ct);
-}
-
 /// <summary>Registers idempotency keys.</summary>
 public static class IdempotencyExtensions
 {
     /// <summary>Adds the store and options.</summary>
-    public static IServiceCollection AddIdempotency(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddIdempotency(this IServiceCollection services)
     {
-        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IdempotencyStore>();
         return services;
     }

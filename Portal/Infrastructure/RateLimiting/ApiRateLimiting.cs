@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Api;
 using Portal.Infrastructure.Redis;
 
@@ -20,24 +22,31 @@ public sealed class ApiRateLimitOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Sustained API requests per second per token. Default 20.</summary>
+    [Range(1, int.MaxValue)]
     public int PermitsPerSecond { get; set; } = 20;
 
     /// <summary>Bucket size (burst) per token. Default 40.</summary>
+    [Range(1, int.MaxValue)]
     public int Burst { get; set; } = 40;
 
     /// <summary>Sustained API requests per second per user, all their tokens together. Default 40.</summary>
+    [Range(1, int.MaxValue)]
     public int UserPermitsPerSecond { get; set; } = 40;
 
     /// <summary>Bucket size (burst) per user, all their tokens together. Default 80.</summary>
+    [Range(1, int.MaxValue)]
     public int UserBurst { get; set; } = 80;
 
     /// <summary>Posts of the account forms (sign-in, registration, password reset…) per client IP per minute. Default 10.</summary>
+    [Range(1, int.MaxValue)]
     public int AccountFormsPerMinute { get; set; } = 10;
 
     /// <summary>Requests per second per client IP to the public pages <c>/s/</c>, <c>/m/</c>, <c>/codes/</c>. Default 50.</summary>
+    [Range(1, int.MaxValue)]
     public int PublicPermitsPerSecond { get; set; } = 50;
 
     /// <summary>Burst per client IP to the public pages. Default 200.</summary>
+    [Range(1, int.MaxValue)]
     public int PublicBurst { get; set; } = 200;
 }
 
@@ -53,15 +62,16 @@ public sealed class ApiRateLimitOptions
 public static class ApiRateLimiting
 {
     /// <summary>Adds the limiter.</summary>
-    public static IServiceCollection AddApiRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddApiRateLimiting(this IServiceCollection services)
     {
-        var options = configuration.GetSection(ApiRateLimitOptions.Section).Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions();
+        services.AddOptions<ApiRateLimitOptions>().BindConfiguration(ApiRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiPaths>();
-        services.AddSingleton(sp => new ApiLimiters(options, new SharedLimits(sp.GetRequiredService<RedisConnection>()),
-            sp.GetRequiredService<ApiPaths>(), sp.GetRequiredService<IApiCallers>()));
+        services.AddSingleton(sp => new ApiLimiters(sp.GetRequiredService<IOptions<ApiRateLimitOptions>>().Value,
+            new SharedLimits(sp.GetRequiredService<RedisConnection>()), sp.GetRequiredService<ApiPaths>(), sp.GetRequiredService<IApiCallers>()));
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<ApiLimiters>((o, api) =>
+        services.AddOptions<RateLimiterOptions>().Configure<ApiLimiters, IOptions<ApiRateLimitOptions>>((o, api, limits) =>
         {
+            var options = limits.Value;
             var shared = api.Shared;
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(

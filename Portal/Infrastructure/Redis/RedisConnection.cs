@@ -110,9 +110,9 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
 public static class RedisExtensions
 {
     /// <summary>Adds <see cref="RedisConnection"/> (connected at start-up when configured) and its options.</summary>
-    public static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRedis(this IServiceCollection services)
     {
-        services.AddOptions<RedisOptions>().Bind(configuration.GetSection(RedisOptions.Section));
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RedisConnection>();
         return services;
     }

@@ -6,7 +6,7 @@ using Portal.Features.Dashboard;
 using Portal.Features.WeChat;
 using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Dashboard;
 
 public sealed class OnboardingTests : PortalComponentTest
 {
@@ -25,7 +25,7 @@ public sealed class OnboardingTests : PortalComponentTest
         var quick = cut.Find("[data-testid=quick-generate-code]");
         Assert.Equal("codes/generate", quick.GetAttribute("href"));
         Assert.Contains("生成小程序码", quick.TextContent);
-        Assert.NotNull(cut.Find("input[data-testid=low-balance-threshold]")); // the low-balance alert is set beside the balance
+        Assert.Single(cut.FindAll("input[data-testid=low-balance-threshold]")); // the low-balance alert is set beside the balance
     }
 
     [Fact]

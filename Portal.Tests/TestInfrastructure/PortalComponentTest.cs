@@ -16,13 +16,13 @@ using Portal.Features.Links;
 using Portal.Infrastructure;
 using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.TestInfrastructure;
 
 /// <summary>
 /// Base of the bUnit tests: a <see cref="BunitContext"/> with MudBlazor services, loose JS interop, test
 /// authorization and an interactive-server renderer, wired to the REAL feature services of a <see cref="PortalFactory"/>
-/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/> (MudBlazor's popover service is
-/// async-disposable only, so deriving from <see cref="BunitContext"/> breaks xunit v2's synchronous dispose).
+/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/>: MudBlazor's popover service is
+/// async-disposable only, so the context and the app are disposed asynchronously, context first.
 /// </summary>
 public abstract class PortalComponentTest : IAsyncLifetime
 {
@@ -45,34 +45,17 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected TestUser User { get; private set; } = default!;
 
     /// <inheritdoc />
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _appScope = Factory.Services.CreateAsyncScope();
         Ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         Ctx.Services.AddMudServices();
         Ctx.Services.AddLocalization();
         Ctx.Services.AddScoped<BalanceState>();
-        // Real services of the app: singletons as they are, scoped ones from one app scope for the whole test.
-        UseAppService<TimeProvider>();
-        UseAppService<IOptions<PortalOptions>>();
-        UseAppService<PublicUrls>();
-        UseAppService<BillingLedger>();
-        UseAppService<BalanceFeed>();
-        UseAppService<LowBalanceAlerts>();
-        UseAppService<LedgerQueries>();
-        UseAppService<UsageQueries>();
-        UseAppService<Portal.Features.Dashboard.OnboardingQueries>();
-        UseAppService<ApiTokenService>();
-        UseAppService<LinkService>();
-        UseAppService<LinkCommands>();
-        UseAppService<RedemptionCodeService>();
-        UseAppService<AdminUserQueries>();
-        UseAppService<AdminAuditLog>();
-        UseAppService<UserManager<ApplicationUser>>();
-        UseAppService<UserSuspension>();
-        UseAppService<Portal.Features.Payments.TopUpService>();
-        UseAppService<Portal.Features.MiniProgramCodes.MiniProgramCodeStore>();
-        return Task.CompletedTask;
+        // Every other service is the app's real one (bUnit's fallback provider): singletons as they are, scoped ones
+        // from one app scope for the whole test.
+        Ctx.Services.AddFallbackServiceProvider(_appScope.ServiceProvider);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Creates a user with <paramref name="balanceFen"/> and signs them in for the components.</summary>
@@ -141,16 +124,10 @@ public abstract class PortalComponentTest : IAsyncLifetime
         cut.InvokeAsync(() => cut.Find(selector).Input(value));
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Ctx.DisposeAsync();
         await _appScope.DisposeAsync();
         Factory.Dispose();
-    }
-
-    private void UseAppService<T>() where T : class
-    {
-        var scope = _appScope;
-        Ctx.Services.AddSingleton(_ => scope.ServiceProvider.GetRequiredService<T>());
     }
 }

@@ -5,8 +5,9 @@ using Portal.Features.Admin;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing;
 using Portal.Features.Links;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Admin;
 
 public sealed class AdminUserPageTests : PortalComponentTest
 {
@@ -45,7 +46,7 @@ public sealed class AdminUserPageTests : PortalComponentTest
         Assert.Contains("Balance adjusted", auditText);
         Assert.Contains("API token revoked", auditText);
         Assert.DoesNotContain("User suspended", auditText); // about someone else
-        Assert.NotNull(cut.Find("[data-testid=usage-mine]"));
+        Assert.Single(cut.FindAll("[data-testid=usage-mine]"));
     }
 
     [Fact]

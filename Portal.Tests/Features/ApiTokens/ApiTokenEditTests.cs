@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.ApiTokens;
 using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.ApiTokens;
 
 /// <summary>Tokens page: the curl example of a new token, renaming and editing limits, last use.</summary>
 public sealed class ApiTokenEditTests : PortalComponentTest

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Accounts;
 using Portal.Features.Admin;
 using Portal.Features.Billing;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Admin;
 
 /// <summary>
 /// The admin pages that create money or change what every call costs: limits shown and never silently clamped, large

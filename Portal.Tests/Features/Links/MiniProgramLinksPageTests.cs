@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Links;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Links;
 
 public sealed class MiniProgramLinksPageTests : PortalComponentTest
 {

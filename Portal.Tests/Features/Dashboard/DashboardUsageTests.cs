@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Pages;
 using Portal.Features.Accounts;
 using Portal.Features.Billing;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Dashboard;
 
 public sealed class DashboardUsageTests : PortalComponentTest
 {
@@ -24,8 +25,8 @@ public sealed class DashboardUsageTests : PortalComponentTest
         cut.WaitForAssertion(() => Assert.Equal("4", cut.Find("[data-testid=usage-mine] [data-testid=usage-today-calls]").TextContent));
         Assert.Equal("1", cut.Find("[data-testid=usage-today-refunded]").TextContent);
         Assert.Equal("¥0.30", cut.Find("[data-testid=usage-today-spend]").TextContent);
-        Assert.NotNull(cut.Find("[data-testid=usage-calls-chart] svg"));
-        Assert.NotNull(cut.Find("[data-testid=usage-spend-chart] svg"));
+        Assert.Single(cut.FindAll("[data-testid=usage-calls-chart] svg"));
+        Assert.Single(cut.FindAll("[data-testid=usage-spend-chart] svg"));
         var products = cut.Find("[data-testid=usage-products]").TextContent;
         Assert.Contains("Create short link", products);
         Assert.Contains("Generate mini-program code", products);

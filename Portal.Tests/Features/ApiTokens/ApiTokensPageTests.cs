@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.ApiTokens;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.ApiTokens;
 
 public sealed class ApiTokensPageTests : PortalComponentTest
 {

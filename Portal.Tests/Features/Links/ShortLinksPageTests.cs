@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Links;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Links;
 
 public sealed class ShortLinksPageTests : PortalComponentTest
 {
@@ -90,7 +91,7 @@ public sealed class ShortLinksPageTests : PortalComponentTest
         await ClickAsync(cut, "Shorten");
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=insufficient-funds]")));
-        Assert.NotNull(cut.Find("[data-testid=insufficient-funds] a[href=topup]"));
+        Assert.Single(cut.FindAll("[data-testid=insufficient-funds] a[href=topup]"));
         Assert.Empty(cut.FindAll("[data-testid=short-url]"));
         await using var db = await Factory.DbAsync();
         Assert.False(await db.ShortLinks.AnyAsync(l => l.UserId == User.Id));

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Accounts;
 using Portal.Features.Admin;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Admin;
 
 public sealed class UsersPageTests : PortalComponentTest
 {

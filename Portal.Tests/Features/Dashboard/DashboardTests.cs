@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Pages;
 using Portal.Features.Accounts;
 using Portal.Features.Billing;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Dashboard;
 
 public sealed class DashboardTests : PortalComponentTest
 {
@@ -15,8 +16,8 @@ public sealed class DashboardTests : PortalComponentTest
         Ctx.AddAuthorization();
         var cut = RenderPage<Home>();
 
-        Assert.NotNull(cut.Find("a[href='Account/Login']"));
-        Assert.NotNull(cut.Find("a[href='Account/Register']"));
+        Assert.Single(cut.FindAll("a[href='Account/Login']"));
+        Assert.Single(cut.FindAll("a[href='Account/Register']"));
         Assert.Empty(cut.FindAll("[data-testid=dashboard-balance]"));
     }
 

@@ -4,10 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
 using Portal.Features.Payments;
 using Portal.Tests.Features.Payments;
+using Portal.Tests.TestInfrastructure;
 using WireMock.RequestBuilders;
 using WireMock.Server;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Payments;
 
 /// <summary>The Top-up page with WeChat Pay configured (stand-in WeChat Pay): presets, QR code, live status, orders list.</summary>
 public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
@@ -32,7 +33,7 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
         _stub.Given(Request.Create().WithPath(WeChatPayHarness.NativePath).UsingPost())
             .RespondWith(_keys.Answer(200, "{\"code_url\":\"weixin://wxpay/bizpayurl?pr=Test123\"}", DateTimeOffset.UtcNow));
         var cut = RenderPage<TopUpPage>();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=wxpay-panel]")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=wxpay-panel]")));
         Assert.Contains("Redeem a code", cut.Markup);
 
         await cut.InvokeAsync(() => cut.Find("[data-testid=wxpay-preset-5000]").Click());
@@ -60,7 +61,7 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
 
         // Another top-up starts from the amount form again.
         await cut.InvokeAsync(() => cut.Find("[data-testid=wxpay-again]").Click());
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=wxpay-amount]")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("input[data-testid=wxpay-amount]")));
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
         UseCulture("zh-CN");
         await SignInAsync();
         var cut = RenderPage<TopUpPage>();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=wxpay-panel]")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=wxpay-panel]")));
 
         await InputAsync(cut, "input[data-testid=wxpay-amount]", "0.5");
 

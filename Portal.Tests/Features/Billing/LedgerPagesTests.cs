@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Billing;
 
 public sealed class LedgerPagesTests : PortalComponentTest
 {

@@ -1,8 +1,9 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
+using Portal.Tests.TestInfrastructure;
 
-namespace Portal.Tests.Components;
+namespace Portal.Tests.Features.Billing;
 
 public sealed class TopUpPageTests : PortalComponentTest
 {
@@ -63,7 +64,7 @@ public sealed class TopUpPageTests : PortalComponentTest
         UseCulture("en");
         await SignInAsync();
         var cut = RenderPage<TopUpPage>();
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=redeem-code]")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("input[data-testid=redeem-code]")));
         Assert.Empty(cut.FindAll("[data-testid=wxpay-panel]"));
     }
 
