@@ -23,6 +23,9 @@ public sealed class ApiTokenAuthenticationHandler(
     /// <summary>Claim carrying the token id (a GUID).</summary>
     public const string TokenIdClaim = "api_token_id";
 
+    /// <summary>Claim present (value <c>test</c>) when the caller used a test-mode token.</summary>
+    public const string TestModeClaim = "api_token_mode";
+
     private const string FailureKey = "ApiToken.Failure";
 
     /// <inheritdoc />
@@ -35,9 +38,9 @@ public sealed class ApiTokenAuthenticationHandler(
         var principal = await tokens.AuthenticateAsync(token, Context.Connection.RemoteIpAddress?.ToString(), Context.RequestAborted);
         if (principal is null) return Fail("API Token 无效、已过期或已撤销");
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, principal.UserId), new Claim(TokenIdClaim, principal.TokenId.ToString())],
-            SchemeName);
+        List<Claim> claims = [new Claim(ClaimTypes.NameIdentifier, principal.UserId), new Claim(TokenIdClaim, principal.TokenId.ToString())];
+        if (principal.Test) claims.Add(new Claim(TestModeClaim, "test"));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -66,4 +69,10 @@ public static class ApiCaller
     /// <summary>The token id, when the caller used an API token.</summary>
     public static Guid? ApiTokenId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ApiTokenAuthenticationHandler.TokenIdClaim), out var id) ? id : null;
+
+    /// <summary>
+    /// True when the caller used a test-mode token: its calls spend the test balance and are answered by the WeChat
+    /// simulator, never by WeChat.
+    /// </summary>
+    public static bool IsTestMode(this ClaimsPrincipal user) => user.FindFirstValue(ApiTokenAuthenticationHandler.TestModeClaim) == "test";
 }

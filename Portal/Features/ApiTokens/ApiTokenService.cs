@@ -15,13 +15,19 @@ public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string
 {
     /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
     public string Display => $"{Prefix}…{Last4}";
+
+    /// <summary>True for a test-mode token (<c>wxp_test_…</c>).</summary>
+    public bool IsTest => ApiTokenFormat.IsTest(Prefix);
 }
 
 /// <summary>A freshly issued token: <see cref="Secret"/> is shown once and never stored.</summary>
 public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
 
 /// <summary>Who an API token authenticates.</summary>
-public sealed record ApiTokenPrincipal(Guid TokenId, string UserId);
+/// <param name="TokenId">The token.</param>
+/// <param name="UserId">Its owner.</param>
+/// <param name="Test">True for a test-mode token: test balance, WeChat simulator.</param>
+public sealed record ApiTokenPrincipal(Guid TokenId, string UserId, bool Test = false);
 
 /// <summary>
 /// Issuing, listing, revoking and verifying API tokens. Verification reads from memory: a token's facts (owner, expiry,
@@ -87,10 +93,11 @@ public sealed class ApiTokenService
     /// <param name="ct">Cancellation.</param>
     /// <param name="dailySpendCapFen">Optional cap on spend per UTC day, in fen (≥ 0).</param>
     /// <param name="allowedIps">Optional IP allow-list (see <see cref="ApiTokenIpAllowList"/>).</param>
+    /// <param name="test">True for a test-mode token (<see cref="ApiTokenFormat.TestPrefix"/>).</param>
     /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
     /// <exception cref="TooManyTokensException">The user already has <see cref="ApiTokenOptions.MaxLivePerUser"/> live tokens.</exception>
     public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default,
-        long? dailySpendCapFen = null, string? allowedIps = null)
+        long? dailySpendCapFen = null, string? allowedIps = null, bool test = false)
     {
         if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
         var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
@@ -106,11 +113,11 @@ public sealed class ApiTokenService
             if (live >= _options.Value.MaxLivePerUser) throw new TooManyTokensException(_options.Value.MaxLivePerUser);
         }
 
-        var secret = ApiTokenFormat.Generate();
+        var secret = ApiTokenFormat.Generate(test);
         var token = new ApiToken
         {
             Id = Guid.CreateVersion7(now), UserId = userId, Name = name,
-            Prefix = secret[..ApiTokenFormat.DisplayPrefixLength], Last4 = secret[^4..],
+            Prefix = ApiTokenFormat.DisplayPrefixOf(secret), Last4 = secret[^4..],
             Hash = ApiTokenFormat.Hash(secret), CreatedAt = now, ExpiresAt = expiresAt?.ToUniversalTime(),
             DailySpendCapFen = dailySpendCapFen, AllowedIps = ipList,
         };
@@ -173,7 +180,8 @@ public sealed class ApiTokenService
         idOrPrefix = idOrPrefix.Trim();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.ApiTokens.AsNoTracking().Where(t => t.RevokedAt == null);
-        var prefix = idOrPrefix.Length >= ApiTokenFormat.DisplayPrefixLength ? idOrPrefix[..ApiTokenFormat.DisplayPrefixLength] : null;
+        var prefixLength = ApiTokenFormat.DisplayPrefixLength + (ApiTokenFormat.IsTest(idOrPrefix) ? ApiTokenFormat.TestPrefix.Length - ApiTokenFormat.Prefix.Length : 0);
+        var prefix = idOrPrefix.Length >= prefixLength ? idOrPrefix[..prefixLength] : null;
         q = Guid.TryParse(idOrPrefix, out var id) ? q.Where(t => t.Id == id)
             : prefix is not null ? q.Where(t => t.Prefix == prefix)
             : q.Where(_ => false);
@@ -225,7 +233,7 @@ public sealed class ApiTokenService
             _lastRecordedUse[token.Id] = now;
             counters.TokenUsed(token.Id, now, remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp);
         }
-        return new ApiTokenPrincipal(token.Id, token.UserId);
+        return new ApiTokenPrincipal(token.Id, token.UserId, ApiTokenFormat.IsTest(presented));
     }
 
     /// <summary>The token's daily spend cap in fen, or null when it has none (or does not exist).</summary>

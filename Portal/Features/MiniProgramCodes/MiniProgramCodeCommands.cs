@@ -93,5 +93,5 @@ public sealed class MiniProgramCodeCommands(
     }
 
     private async Task<BilledResult<GeneratedCode>> RejectAsync(BillingCaller caller, string message, int errCode, CancellationToken ct) =>
-        await flow.RejectAsync<GeneratedCode>(caller.UserId, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };
+        await flow.RejectAsync<GeneratedCode>(caller, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };
 }
