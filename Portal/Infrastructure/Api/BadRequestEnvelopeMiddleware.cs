@@ -30,7 +30,7 @@ public static class BadRequestEnvelopeMiddleware
             var message = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "请求体过大" : "请求格式错误";
             long? balance = null;
             if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
-                balance = await context.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(userId, CancellationToken.None);
+                balance = await context.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(userId, Portal.Features.ApiTokens.ApiCaller.IsTestMode(context.User), CancellationToken.None);
             await envelope.Error(ex.StatusCode, message, balance).ExecuteAsync(context);
         }
         catch (ServiceUnavailableException ex) when (!context.Response.HasStarted)

@@ -42,7 +42,7 @@ public sealed class GatewayEnvelope : ApiEnvelope
 
     /// <summary>A 400 for input rejected before any debit, with the caller's unchanged balance.</summary>
     public async Task<IResult> BadRequestAsync(System.Security.Claims.ClaimsPrincipal user, BillingLedger ledger, string message, CancellationToken ct) =>
-        Error(400, message, await ledger.GetBalanceFenAsync(Portal.Features.ApiTokens.ApiCaller.UserId(user), ct));
+        Error(400, message, await ledger.GetBalanceFenAsync(Portal.Features.ApiTokens.ApiCaller.UserId(user), Portal.Features.ApiTokens.ApiCaller.IsTestMode(user), ct));
 
     /// <summary>HTTP status for a billed outcome (docs/api.md family A table).</summary>
     public static int StatusCodeOf(BilledStatus status) => status switch

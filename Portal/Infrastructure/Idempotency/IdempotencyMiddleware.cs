@@ -113,7 +113,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         await buffer.CopyToAsync(original, context.RequestAborted);
 
         async Task Error(int code, string message) =>
-            await envelope.Error(code, message, await ledger.GetBalanceFenAsync(context.User.UserId(), context.RequestAborted)).ExecuteAsync(context);
+            await envelope.Error(code, message, await ledger.GetBalanceFenAsync(context.User.UserId(), context.User.IsTestMode(), context.RequestAborted)).ExecuteAsync(context);
     }
 
     private static async Task<string?> FingerprintAsync(HttpRequest request)

@@ -96,7 +96,7 @@ public static class ApiRateLimiting
                 http.Response.Headers["X-RateLimit-Remaining"] = "0";
                 http.Response.Headers["X-RateLimit-Reset"] = retryAfter.ToString(CultureInfo.InvariantCulture);
                 long? balance = http.User.Identity?.IsAuthenticated == true
-                    ? await http.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(http.User.UserId(), ct)
+                    ? await http.RequestServices.GetRequiredService<BillingLedger>().GetBalanceFenAsync(http.User.UserId(), http.User.IsTestMode(), ct)
                     : null;
                 await envelope.Error(StatusCodes.Status429TooManyRequests, "请求过于频繁，请稍后重试", balance).ExecuteAsync(http);
             };
