@@ -28,6 +28,7 @@ public static class PortalUi
         // MudBlazor's own texts (pager, aria labels) from the same resources.
         services.AddTransient<MudLocalizer, Layout.PortalMudLocalizer>();
         services.AddScoped<BalanceState>();
+        services.AddScoped<PortalMode>();
         // Read-only queries behind the pages (lists, dashboards); every write goes through the feature services.
         services.AddSingleton<LedgerQueries>();
         services.AddSingleton<UsageQueries>();
