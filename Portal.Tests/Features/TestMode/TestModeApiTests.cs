@@ -210,6 +210,21 @@ public sealed class TestModeApiTests(WeChatFixture fx) : IClassFixture<WeChatFix
     }
 
     [Fact]
+    public async Task ModeSet_StoresTheChoiceInItsCookie_AndReturnsOnlyToThisSite()
+    {
+        var client = fx.Factory.ApiClient(null);
+
+        var test = await client.GetAsync("/mode/set?mode=test&redirectUri=%2Fledger");
+        var live = await client.GetAsync("/mode/set?mode=live&redirectUri=%2F%2Fevil.example");
+
+        Assert.Equal(302, (int)test.StatusCode);
+        Assert.Equal("/ledger", test.Headers.Location?.OriginalString);
+        Assert.Contains(test.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Portal.Mode=test;", StringComparison.Ordinal) && c.Contains("httponly"));
+        Assert.Equal("/", live.Headers.Location?.OriginalString);
+        Assert.Contains(live.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Portal.Mode=;", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TestToken_UnwellformedAppId_IsRefusedBeforeAnyDebit()
     {
         var c = await ArrangeAsync();
