@@ -59,6 +59,7 @@ public sealed class TestModeJourneyTests(BrowserFixture browser) : IClassFixture
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("9.90", body.RootElement.GetProperty("current_balance").GetString());
         await Assertions.Expect(chip).ToContainTextAsync("¥9.90");
+        await Assertions.Expect(chip).ToContainTextAsync("Test");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "test-mode-tokens.png"), FullPage = true });
 
         // Back to live: the live balance never moved.
