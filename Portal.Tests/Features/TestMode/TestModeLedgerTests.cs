@@ -132,6 +132,24 @@ public sealed class TestModeLedgerTests(FakeClockPortalFactory factory) : IClass
     }
 
     [Fact]
+    public async Task ConcurrentLiveAndTestDebits_OnOneAccount_EachModeSpendsExactlyItsOwnBalance()
+    {
+        var user = await factory.CreateUserAsync(100); // 10 live calls of 10 fen
+        await Ledger.AddTestCreditAsync(user.Id, 50); // 5 test calls
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Ledger.DebitAsync(Request(user, test: i % 2 == 0))));
+
+        Assert.Equal(5, outcomes.Where((o, i) => i % 2 == 0).Count(o => o.Succeeded));
+        Assert.Equal(10, outcomes.Where((o, i) => i % 2 == 1).Count(o => o.Succeeded));
+        Assert.Equal((0L, 0L, 11), await factory.MoneyOfAsync(user.Id));
+        Assert.Equal((0L, 0L, 6), await factory.TestMoneyOfAsync(user.Id));
+        var charges = await factory.ChargesOfAsync(user.Id);
+        Assert.Equal(5, charges.Count(c => c.IsTest));
+        Assert.Equal(10, charges.Count(c => !c.IsTest));
+        await factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
     public void BalanceFeed_TellsTestWatchersOnlyOfTheTestBalance()
     {
         var feed = new BalanceFeed();
