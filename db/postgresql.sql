@@ -931,3 +931,42 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025039_TestMode') THEN
+    ALTER TABLE "LedgerEntries" ADD "IsTest" boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025039_TestMode') THEN
+    ALTER TABLE "Charges" ADD "IsTest" boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025039_TestMode') THEN
+    ALTER TABLE "Accounts" ADD "TestBalanceFen" bigint NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025039_TestMode') THEN
+    ALTER TABLE "Accounts" ADD CONSTRAINT "CK_Accounts_TestBalanceFen_NonNegative" CHECK ("TestBalanceFen" >= 0);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025039_TestMode') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261205025039_TestMode', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1031,3 +1031,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025030_TestMode'
+)
+BEGIN
+    ALTER TABLE [LedgerEntries] ADD [IsTest] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025030_TestMode'
+)
+BEGIN
+    ALTER TABLE [Charges] ADD [IsTest] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025030_TestMode'
+)
+BEGIN
+    ALTER TABLE [Accounts] ADD [TestBalanceFen] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025030_TestMode'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [Accounts] ADD CONSTRAINT [CK_Accounts_TestBalanceFen_NonNegative] CHECK ("TestBalanceFen" >= 0)');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025030_TestMode'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205025030_TestMode', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

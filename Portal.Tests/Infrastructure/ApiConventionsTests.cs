@@ -242,7 +242,7 @@ public sealed class ApiConventionsTests : IClassFixture<ApiConventionsTests.Fact
         using var ready = await anonymous.GetAsync("/readyz");
         using var alive = await anonymous.GetAsync("/healthz");
 
-        Assert.Equal(200, (int)ready.StatusCode);
+        Assert.True(200 == (int)ready.StatusCode, await ready.Content.ReadAsStringAsync());
         Assert.Equal("application/json", ready.Content.Headers.ContentType?.MediaType);
         var report = await ready.ReadJsonAsync();
         Assert.Equal("Healthy", report.GetProperty("status").GetString());

@@ -41,6 +41,9 @@ public abstract class PortalComponentTest : IAsyncLifetime
     /// <summary>The bUnit context.</summary>
     protected BunitContext Ctx { get; } = new();
 
+    /// <summary>True to render the pages as the app bar's Test switch would (set before rendering).</summary>
+    protected bool TestMode { get; set; }
+
     /// <summary>The signed-in test user (see <see cref="SignInAsync"/>).</summary>
     protected TestUser User { get; private set; } = default!;
 
@@ -52,6 +55,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         Ctx.Services.AddMudServices();
         Ctx.Services.AddLocalization();
         Ctx.Services.AddScoped<BalanceState>();
+        Ctx.Services.AddScoped(_ => new PortalMode(TestMode));
         // Every other service is the app's real one (bUnit's fallback provider): singletons as they are, scoped ones
         // from one app scope for the whole test.
         Ctx.Services.AddFallbackServiceProvider(_appScope.ServiceProvider);

@@ -173,6 +173,10 @@ public class PortalFactory : WebApplicationFactory<Program>
     public async Task<string> IssueTokenAsync(TestUser user, string name = "test") =>
         (await Services.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, name, null)).Secret;
 
+    /// <summary>Issues a test-mode token (<c>wxp_test_…</c>) for <paramref name="user"/> and returns its secret.</summary>
+    public async Task<string> IssueTestTokenAsync(TestUser user, string name = "sandbox") =>
+        (await Services.GetRequiredService<ApiTokenService>().IssueAsync(user.Id, name, null, test: true)).Secret;
+
     /// <summary>An HttpClient that sends <c>Authorization: Bearer {token}</c> and does not follow redirects.</summary>
     public HttpClient ApiClient(string? token)
     {
@@ -181,12 +185,21 @@ public class PortalFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>The user's balance in fen and the sum of their ledger entries (I2 says they are equal).</summary>
+    /// <summary>The user's live balance in fen and the sum of their live ledger entries (I2 says they are equal).</summary>
     public async Task<(long Balance, long LedgerSum, int Entries)> MoneyOfAsync(string userId)
     {
         await using var db = await DbAsync();
         var balance = await db.Accounts.Where(a => a.UserId == userId).Select(a => a.BalanceFen).SingleAsync();
-        var amounts = await db.LedgerEntries.Where(e => e.UserId == userId).Select(e => e.AmountFen).ToListAsync();
+        var amounts = await db.LedgerEntries.Where(e => e.UserId == userId && !e.IsTest).Select(e => e.AmountFen).ToListAsync();
+        return (balance, amounts.Sum(), amounts.Count);
+    }
+
+    /// <summary>The user's test-mode balance in fen and the sum and count of their test ledger entries.</summary>
+    public async Task<(long Balance, long LedgerSum, int Entries)> TestMoneyOfAsync(string userId)
+    {
+        await using var db = await DbAsync();
+        var balance = await db.Accounts.Where(a => a.UserId == userId).Select(a => a.TestBalanceFen).SingleAsync();
+        var amounts = await db.LedgerEntries.Where(e => e.UserId == userId && e.IsTest).Select(e => e.AmountFen).ToListAsync();
         return (balance, amounts.Sum(), amounts.Count);
     }
 
@@ -195,12 +208,15 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await using var db = await DbAsync();
         var accounts = await db.Accounts.AsNoTracking().ToListAsync();
-        var sums = (await db.LedgerEntries.AsNoTracking().Select(e => new { e.UserId, e.AmountFen }).ToListAsync())
-            .GroupBy(e => e.UserId).ToDictionary(g => g.Key, g => g.Sum(e => e.AmountFen));
+        var entries = await db.LedgerEntries.AsNoTracking().Select(e => new { e.UserId, e.AmountFen, e.IsTest }).ToListAsync();
+        var sums = entries.Where(e => !e.IsTest).GroupBy(e => e.UserId).ToDictionary(g => g.Key, g => g.Sum(e => e.AmountFen));
+        var testSums = entries.Where(e => e.IsTest).GroupBy(e => e.UserId).ToDictionary(g => g.Key, g => g.Sum(e => e.AmountFen));
         foreach (var a in accounts)
         {
             Assert.True(a.BalanceFen >= 0, $"negative balance for {a.UserId}");
+            Assert.True(a.TestBalanceFen >= 0, $"negative test balance for {a.UserId}");
             Assert.Equal(sums.GetValueOrDefault(a.UserId), a.BalanceFen);
+            Assert.Equal(testSums.GetValueOrDefault(a.UserId), a.TestBalanceFen);
         }
     }
 

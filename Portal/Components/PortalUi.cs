@@ -28,6 +28,7 @@ public static class PortalUi
         services.AddTransient<MudLocalizer, Layout.PortalMudLocalizer>();
         services.AddScoped<BalanceState>();
         services.AddViewerTimeZone();
+        services.AddScoped<PortalMode>();
         return services;
     }
 

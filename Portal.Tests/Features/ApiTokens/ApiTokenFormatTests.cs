@@ -25,6 +25,25 @@ public sealed class ApiTokenFormatTests
     }
 
     [Fact]
+    public void GenerateTest_HasTheTestPrefixAndLength_AndIsTold()
+    {
+        var token = ApiTokenFormat.Generate(test: true);
+
+        Assert.StartsWith("wxp_test_", token, StringComparison.Ordinal);
+        Assert.Equal(58, token.Length);
+        Assert.All(token[9..], c => Assert.Contains(c, Base62));
+        Assert.True(ApiTokenFormat.IsWellFormed(token));
+        Assert.True(ApiTokenFormat.IsTest(token));
+        Assert.Equal(token[..15], ApiTokenFormat.DisplayPrefixOf(token));
+        // The checksum covers the prefix: a test token relabelled live (or the reverse) is not well formed.
+        Assert.False(ApiTokenFormat.IsWellFormed("wxp_" + token[9..]));
+        Assert.False(ApiTokenFormat.IsWellFormed("wxp_test_" + ApiTokenFormat.Generate()[4..]));
+        var live = ApiTokenFormat.Generate();
+        Assert.False(ApiTokenFormat.IsTest(live));
+        Assert.Equal(live[..10], ApiTokenFormat.DisplayPrefixOf(live));
+    }
+
+    [Fact]
     public void IsWellFormed_AnyOneCharacterChanged_Rejected()
     {
         var token = ApiTokenFormat.Generate();

@@ -14,6 +14,7 @@ public static class LedgerText
         LedgerEntryKind.AdminAdjust => "Admin adjustment",
         LedgerEntryKind.Charge => "Charge",
         LedgerEntryKind.Refund => "Refund",
+        LedgerEntryKind.TestCredit => "Test credit",
         _ => kind.ToString(),
     };
 

@@ -26,6 +26,9 @@ public sealed class ApiTokenAuthenticationHandler(
     /// <summary>Claim carrying the token id (a GUID).</summary>
     public const string TokenIdClaim = "api_token_id";
 
+    /// <summary>Claim present (value <c>test</c>) when the caller used a test-mode token.</summary>
+    public const string TestModeClaim = "api_token_mode";
+
     private const string FailureKey = "ApiToken.Failure";
 
     /// <inheritdoc />
@@ -42,9 +45,9 @@ public sealed class ApiTokenAuthenticationHandler(
             && !ApiTokenCorsPolicyProvider.IsOwnOrigin(Request, urls, origin))
             return Fail("此 API Token 不接受来自该网页来源（Origin）的调用：请在控制台为该令牌添加允许的网页来源");
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, principal.UserId), new Claim(TokenIdClaim, principal.TokenId.ToString())],
-            SchemeName);
+        List<Claim> claims = [new Claim(ClaimTypes.NameIdentifier, principal.UserId), new Claim(TokenIdClaim, principal.TokenId.ToString())];
+        if (principal.Test) claims.Add(new Claim(TestModeClaim, "test"));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -73,4 +76,10 @@ public static class ApiCaller
     /// <summary>The token id, when the caller used an API token.</summary>
     public static Guid? ApiTokenId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ApiTokenAuthenticationHandler.TokenIdClaim), out var id) ? id : null;
+
+    /// <summary>
+    /// True when the caller used a test-mode token: its calls spend the test balance and are answered by the WeChat
+    /// simulator, never by WeChat.
+    /// </summary>
+    public static bool IsTestMode(this ClaimsPrincipal user) => user.FindFirstValue(ApiTokenAuthenticationHandler.TestModeClaim) == "test";
 }

@@ -15,13 +15,20 @@ public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string
 {
     /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
     public string Display => $"{Prefix}…{Last4}";
+
+    /// <summary>True for a test-mode token (<c>wxp_test_…</c>).</summary>
+    public bool IsTest => ApiTokenFormat.IsTest(Prefix);
 }
 
 /// <summary>A freshly issued token: <see cref="Secret"/> is shown once and never stored.</summary>
 public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
 
-/// <summary>Who an API token authenticates, and the browser origins it accepts (see <see cref="ApiTokenOriginAllowList"/>).</summary>
-public sealed record ApiTokenPrincipal(Guid TokenId, string UserId, string? AllowedOrigins = null);
+/// <summary>Who an API token authenticates.</summary>
+/// <param name="TokenId">The token.</param>
+/// <param name="UserId">Its owner.</param>
+/// <param name="Test">True for a test-mode token: test balance, WeChat simulator.</param>
+/// <param name="AllowedOrigins">The browser origins it accepts (see <see cref="ApiTokenOriginAllowList"/>), comma-separated, or null.</param>
+public sealed record ApiTokenPrincipal(Guid TokenId, string UserId, bool Test = false, string? AllowedOrigins = null);
 
 /// <summary>
 /// Issuing, listing, revoking and verifying API tokens. Verification reads from memory: a token's facts (owner, expiry,
@@ -91,10 +98,11 @@ public sealed class ApiTokenService
     /// <param name="dailySpendCapFen">Optional cap on spend per UTC day, in fen (≥ 0).</param>
     /// <param name="allowedIps">Optional IP allow-list (see <see cref="ApiTokenIpAllowList"/>).</param>
     /// <param name="allowedOrigins">Optional browser origins allowed to call with the token (see <see cref="ApiTokenOriginAllowList"/>).</param>
+    /// <param name="test">True for a test-mode token (<see cref="ApiTokenFormat.TestPrefix"/>).</param>
     /// <exception cref="ArgumentException">Empty or too long name, an expiry not in the future, a negative cap or a bad allow-list.</exception>
     /// <exception cref="TooManyTokensException">The user already has <see cref="ApiTokenOptions.MaxLivePerUser"/> live tokens.</exception>
     public async Task<IssuedApiToken> IssueAsync(string userId, string name, DateTimeOffset? expiresAt, CancellationToken ct = default,
-        long? dailySpendCapFen = null, string? allowedIps = null, string? allowedOrigins = null)
+        long? dailySpendCapFen = null, string? allowedIps = null, string? allowedOrigins = null, bool test = false)
     {
         if (dailySpendCapFen is < 0) throw new ArgumentException("the daily cap must not be negative", nameof(dailySpendCapFen));
         var (ipList, ipError) = ApiTokenIpAllowList.Normalize(allowedIps);
@@ -112,11 +120,11 @@ public sealed class ApiTokenService
             if (live >= _options.Value.MaxLivePerUser) throw new TooManyTokensException(_options.Value.MaxLivePerUser);
         }
 
-        var secret = ApiTokenFormat.Generate();
+        var secret = ApiTokenFormat.Generate(test);
         var token = new ApiToken
         {
             Id = Guid.CreateVersion7(now), UserId = userId, Name = name,
-            Prefix = secret[..ApiTokenFormat.DisplayPrefixLength], Last4 = secret[^4..],
+            Prefix = ApiTokenFormat.DisplayPrefixOf(secret), Last4 = secret[^4..],
             Hash = ApiTokenFormat.Hash(secret), CreatedAt = now, ExpiresAt = expiresAt?.ToUniversalTime(),
             DailySpendCapFen = dailySpendCapFen, AllowedIps = ipList, AllowedOrigins = originList,
         };
@@ -185,7 +193,8 @@ public sealed class ApiTokenService
         idOrPrefix = idOrPrefix.Trim();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.ApiTokens.AsNoTracking().Where(t => t.RevokedAt == null);
-        var prefix = idOrPrefix.Length >= ApiTokenFormat.DisplayPrefixLength ? idOrPrefix[..ApiTokenFormat.DisplayPrefixLength] : null;
+        var prefixLength = ApiTokenFormat.DisplayPrefixLength + (ApiTokenFormat.IsTest(idOrPrefix) ? ApiTokenFormat.TestPrefix.Length - ApiTokenFormat.Prefix.Length : 0);
+        var prefix = idOrPrefix.Length >= prefixLength ? idOrPrefix[..prefixLength] : null;
         q = Guid.TryParse(idOrPrefix, out var id) ? q.Where(t => t.Id == id)
             : prefix is not null ? q.Where(t => t.Prefix == prefix)
             : q.Where(_ => false);
@@ -237,7 +246,7 @@ public sealed class ApiTokenService
             _lastRecordedUse[token.Id] = now;
             counters.TokenUsed(token.Id, now, remoteIp is { Length: > 64 } ? remoteIp[..64] : remoteIp);
         }
-        return new ApiTokenPrincipal(token.Id, token.UserId, token.AllowedOrigins);
+        return new ApiTokenPrincipal(token.Id, token.UserId, ApiTokenFormat.IsTest(presented), token.AllowedOrigins);
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed partial class ApiTokensPage
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
     [Inject] private Microsoft.Extensions.Options.IOptions<Portal.Infrastructure.PortalOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
+    [Inject] private PortalMode Mode { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private MudForm form = default!;
@@ -38,7 +39,8 @@ public sealed partial class ApiTokensPage
         await ReloadAsync();
     }
 
-    private async Task ReloadAsync() => tokens = await Tokens.ListAsync(userId);
+    // The app bar's Live/Test switch: test mode lists and issues test tokens (wxp_test_), live mode live ones.
+    private async Task ReloadAsync() => tokens = [.. (await Tokens.ListAsync(userId)).Where(t => t.IsTest == Mode.IsTest)];
 
     private string? ValidateName(string? value) =>
         (value?.Trim().Length ?? 0) > ApiTokenService.MaxNameLength ? L["At most {0} characters", ApiTokenService.MaxNameLength].Value : null;
@@ -50,7 +52,7 @@ public sealed partial class ApiTokensPage
         busy = true;
         try
         {
-            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDay(expiresOn));
+            issued = await Tokens.IssueAsync(userId, name ?? "", UiFormat.EndOfDay(expiresOn), test: Mode.IsTest);
             await form.ResetAsync();
             await ReloadAsync();
         }

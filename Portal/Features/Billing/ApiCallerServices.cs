@@ -5,7 +5,10 @@ using Portal.Infrastructure.Idempotency;
 
 namespace Portal.Features.Billing;
 
-/// <summary>The caller of an API route as the shared API machinery sees it: the token from its claims, the balance from the ledger.</summary>
+/// <summary>
+/// The caller of an API route as the shared API machinery sees it: the token from its claims, the balance from the
+/// ledger — the test balance for a test-mode token.
+/// </summary>
 internal sealed class LedgerApiCallers(BillingLedger ledger) : IApiCallers
 {
     /// <inheritdoc />
@@ -13,7 +16,7 @@ internal sealed class LedgerApiCallers(BillingLedger ledger) : IApiCallers
 
     /// <inheritdoc />
     public async Task<long?> BalanceFenAsync(ClaimsPrincipal user, CancellationToken ct) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId ? await ledger.GetBalanceFenAsync(userId, ct) : null;
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId ? await ledger.GetBalanceFenAsync(userId, user.IsTestMode(), ct) : null;
 }
 
 /// <summary>

@@ -20,21 +20,31 @@ public sealed class BalanceFeed
 
     /// <summary>Calls <paramref name="onBalance"/> with the balance in fen after each committed change of <paramref name="userId"/>'s balance.</summary>
     /// <returns>Disposing it stops the calls.</returns>
-    public IDisposable Watch(string userId, Action<long> onBalance)
+    public IDisposable Watch(string userId, Action<long> onBalance) => Watch(userId, false, onBalance);
+
+    /// <summary>As <see cref="Watch(string, Action{long})"/>, for the live or the test-mode (<paramref name="test"/>) balance.</summary>
+    public IDisposable Watch(string userId, bool test, Action<long> onBalance)
     {
+        userId = Key(userId, test);
         _watchers.AddOrUpdate(userId, _ => [onBalance], (_, list) => list.Add(onBalance));
         return new Subscription(this, userId, onBalance);
     }
 
     /// <summary>Tells the watchers of <paramref name="userId"/> the balance (fen) a committed change left.</summary>
-    public void Publish(string userId, long balanceFen)
+    /// <param name="userId">The user.</param>
+    /// <param name="balanceFen">The balance after the change, in fen.</param>
+    /// <param name="test">True when it is the test-mode balance that changed.</param>
+    public void Publish(string userId, long balanceFen, bool test = false)
     {
-        if (!_watchers.TryGetValue(userId, out var list)) return;
+        if (!_watchers.TryGetValue(Key(userId, test), out var list)) return;
         foreach (var handler in list) handler(balanceFen);
     }
 
     /// <summary>Users with at least one watcher (for tests and diagnostics).</summary>
     public int WatchedUsers => _watchers.Count;
+
+    // User ids never contain a space, so the test key cannot name another user's live balance.
+    private static string Key(string userId, bool test) => test ? "test " + userId : userId;
 
     private void Unwatch(string userId, Action<long> onBalance)
     {

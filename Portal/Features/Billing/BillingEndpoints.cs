@@ -23,7 +23,22 @@ public static class BillingEndpoints
             .WithSummary("The signed-in user's billable calls as CSV, filtered like the Calls page.")
             .WithTags("Portal")
             .ExcludeFromDescription();
+        app.MapGet("/mode/set", SetMode).ExcludeFromDescription().AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// <c>GET /mode/set?mode=test|live&amp;redirectUri=/ledger</c>: stores the portal's Live/Test choice
+    /// (<see cref="Portal.Components.Shared.PortalMode"/>) in its cookie and returns to the page (site-relative only).
+    /// </summary>
+    public static RedirectHttpResult SetMode(string? mode, string? redirectUri, HttpContext http)
+    {
+        if (mode == "test")
+            http.Response.Cookies.Append(Portal.Components.Shared.PortalMode.CookieName, "test",
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true });
+        else
+            http.Response.Cookies.Delete(Portal.Components.Shared.PortalMode.CookieName);
+        return TypedResults.LocalRedirect(string.IsNullOrEmpty(redirectUri) || !redirectUri.StartsWith('/') || redirectUri.StartsWith("//") ? "/" : redirectUri);
     }
 
     /// <summary>
@@ -32,9 +47,9 @@ public static class BillingEndpoints
     /// <see cref="LedgerCsv.WriteEntriesAsync"/> writes them. Unknown filter values mean "any".
     /// </summary>
     public static PushStreamHttpResult ExportLedgerCsv(string? from, string? to, string? kind, string? product,
-        HttpContext http, LedgerQueries queries, IStringLocalizer<SharedResource> L)
+        HttpContext http, LedgerQueries queries, IStringLocalizer<SharedResource> L, string? mode = null)
     {
-        var filter = LedgerFilter.Parse(from, to, kind, null, product);
+        var filter = LedgerFilter.Parse(from, to, kind, null, product, mode);
         var userId = http.User.UserId();
         return TypedResults.Stream(body => LedgerCsv.WriteEntriesAsync(body, queries.StreamEntriesAsync(userId, filter, http.RequestAborted), L, http.RequestAborted),
             "text/csv; charset=utf-8", FileName("ledger", filter));
@@ -45,9 +60,9 @@ public static class BillingEndpoints
     /// <c>product</c>), newest first, as <see cref="LedgerCsv.WriteChargesAsync"/> writes them.
     /// </summary>
     public static PushStreamHttpResult ExportCallsCsv(string? from, string? to, string? status, string? product,
-        HttpContext http, LedgerQueries queries, IStringLocalizer<SharedResource> L)
+        HttpContext http, LedgerQueries queries, IStringLocalizer<SharedResource> L, string? mode = null)
     {
-        var filter = LedgerFilter.Parse(from, to, null, status, product);
+        var filter = LedgerFilter.Parse(from, to, null, status, product, mode);
         var userId = http.User.UserId();
         return TypedResults.Stream(body => LedgerCsv.WriteChargesAsync(body, queries.StreamChargesAsync(userId, filter, http.RequestAborted), L, http.RequestAborted),
             "text/csv; charset=utf-8", FileName("calls", filter));

@@ -18,8 +18,12 @@ namespace Portal.Features.Billing;
 /// outcome <see cref="DebitRefusal.RowConflict"/> (nothing debited), and the caller may retry with fresh rows.
 /// </param>
 /// <param name="Settled">True when the work is complete with this write: the charge is created Succeeded, not Pending.</param>
+/// <param name="Test">
+/// True for a test-mode call (a <c>wxp_test_</c> token): the same statements debit <see cref="Account.TestBalanceFen"/>
+/// instead of the live balance, and the charge and its entries are marked <see cref="Charge.IsTest"/>.
+/// </param>
 public sealed record DebitRequest(string UserId, string Product, string RequestId, Guid? ApiTokenId = null,
-    IReadOnlyList<object>? Rows = null, bool Settled = false);
+    IReadOnlyList<object>? Rows = null, bool Settled = false, bool Test = false);
 
 /// <summary>Why a debit did not happen.</summary>
 public enum DebitRefusal
@@ -52,8 +56,9 @@ public sealed record DebitOutcome(DebitRefusal Refusal, Guid ChargeId, long Pric
 
 /// <summary>Result of a refund attempt.</summary>
 /// <param name="Refunded">True when this call moved the charge Pending → Refunded; false when it was already settled.</param>
-/// <param name="BalanceFen">The user's balance in fen afterwards.</param>
-public sealed record RefundOutcome(bool Refunded, long BalanceFen);
+/// <param name="BalanceFen">The user's balance in fen afterwards (the test balance for a test charge).</param>
+/// <param name="Test">True when the charge was a test-mode charge.</param>
+public sealed record RefundOutcome(bool Refunded, long BalanceFen, bool Test = false);
 
 /// <summary>Why a credit/adjustment/redemption did not happen.</summary>
 public enum BalanceChangeError
@@ -120,11 +125,55 @@ public sealed class BillingLedger(
         dbFactory.InsertIfMissingAsync<Account>(a => a.UserId == userId, () => new Account { UserId = userId, CreatedAt = time.GetUtcNow() }, ct);
 
     /// <summary>Current balance in fen (0 when the account does not exist).</summary>
-    public async Task<long> GetBalanceFenAsync(string userId, CancellationToken ct = default)
+    public Task<long> GetBalanceFenAsync(string userId, CancellationToken ct = default) => GetBalanceFenAsync(userId, false, ct);
+
+    /// <summary>Current live or test-mode (<paramref name="test"/>) balance in fen (0 when the account does not exist).</summary>
+    public async Task<long> GetBalanceFenAsync(string userId, bool test, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Accounts.Where(a => a.UserId == userId).Select(a => (long?)a.BalanceFen).SingleOrDefaultAsync(ct) ?? 0;
+        var account = db.Accounts.Where(a => a.UserId == userId);
+        return await (test ? account.Select(a => (long?)a.TestBalanceFen) : account.Select(a => (long?)a.BalanceFen)).SingleOrDefaultAsync(ct) ?? 0;
     }
+
+    /// <summary>
+    /// Adds free test credit (<see cref="LedgerEntryKind.TestCredit"/>) to the user's test-mode balance, in one transaction
+    /// with its entry; the live balance and every live total are untouched. The test balance never passes
+    /// <see cref="MaxTestBalanceFen"/> (<see cref="BalanceChangeError.InvalidAmount"/>, nothing written).
+    /// </summary>
+    /// <param name="userId">Whose test balance.</param>
+    /// <param name="amountFen">Credit in fen, 1 to <see cref="MaxTestBalanceFen"/>.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<BalanceChangeOutcome> AddTestCreditAsync(string userId, long amountFen, CancellationToken ct = default)
+    {
+        if (amountFen is <= 0 or > MaxTestBalanceFen) return new(BalanceChangeError.InvalidAmount, 0, await GetBalanceFenAsync(userId, true, ct));
+        if (!await UserExistsAsync(userId, ct)) return new(BalanceChangeError.UnknownUser, 0, 0);
+        await EnsureAccountAsync(userId, ct);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = await db.Accounts
+            .Where(a => a.UserId == userId && a.TestBalanceFen + amountFen <= MaxTestBalanceFen)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.TestBalanceFen, a => a.TestBalanceFen + amountFen), ct);
+        if (rows != 1)
+        {
+            await tx.RollbackAsync(ct);
+            return new(BalanceChangeError.InvalidAmount, 0, await GetBalanceFenAsync(userId, true, ct));
+        }
+        var balanceAfter = await db.Accounts.Where(a => a.UserId == userId).Select(a => a.TestBalanceFen).SingleAsync(ct);
+        db.LedgerEntries.Add(new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(now), UserId = userId, AmountFen = amountFen, Kind = LedgerEntryKind.TestCredit,
+            BalanceAfterFen = balanceAfter, Description = "test credit", IsTest = true, CreatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        balances.Publish(userId, balanceAfter, test: true);
+        return new(BalanceChangeError.None, amountFen, balanceAfter);
+    }
+
+    /// <summary>Highest test-mode balance, in fen (¥1,000.00): test credit is free, but not unbounded.</summary>
+    public const long MaxTestBalanceFen = 100_000;
 
     /// <summary>The current price of <paramref name="product"/> in fen (its default when no admin has set one).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Unknown product.</exception>
@@ -146,10 +195,10 @@ public sealed class BillingLedger(
         var cap = request.ApiTokenId is { } tokenId ? await tokens.DailySpendCapFenAsync(tokenId, ct) : null;
         var now = time.GetUtcNow();
         var outcome = await writer.SubmitAsync(new DebitOp(request, price, cap, Guid.CreateVersion7(now), Guid.CreateVersion7(now)));
-        if (outcome.Succeeded) balances.Publish(request.UserId, outcome.BalanceFen);
+        if (outcome.Succeeded) balances.Publish(request.UserId, outcome.BalanceFen, request.Test);
         // A refused statement reports no balance: read the unchanged one (rare; not on the hot path).
         return outcome.Refusal is DebitRefusal.DuplicateRequest or DebitRefusal.RowConflict
-            ? outcome with { BalanceFen = await GetBalanceFenAsync(request.UserId, CancellationToken.None) }
+            ? outcome with { BalanceFen = await GetBalanceFenAsync(request.UserId, request.Test, CancellationToken.None) }
             : outcome;
     }
 
@@ -180,7 +229,7 @@ public sealed class BillingLedger(
     public async Task<RefundOutcome> RefundAsync(Guid chargeId, string reason, CancellationToken ct = default, string? userId = null)
     {
         var outcome = await writer.SubmitAsync(new RefundOp(chargeId, userId, Truncate(reason, 500), faults));
-        if (outcome.Refunded && userId is not null) balances.Publish(userId, outcome.BalanceFen);
+        if (outcome.Refunded && userId is not null) balances.Publish(userId, outcome.BalanceFen, outcome.Test);
         return outcome;
     }
 

@@ -8,7 +8,11 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
 {
     public void Configure(EntityTypeBuilder<Account> b)
     {
-        b.ToTable("Accounts", t => t.HasCheckConstraint("CK_Accounts_BalanceFen_NonNegative", "\"BalanceFen\" >= 0"));
+        b.ToTable("Accounts", t =>
+        {
+            t.HasCheckConstraint("CK_Accounts_BalanceFen_NonNegative", "\"BalanceFen\" >= 0");
+            t.HasCheckConstraint("CK_Accounts_TestBalanceFen_NonNegative", "\"TestBalanceFen\" >= 0");
+        });
         b.HasKey(a => a.UserId);
         b.Property(a => a.UserId).HasMaxLength(450);
         b.HasOne<ApplicationUser>().WithOne().HasForeignKey<Account>(a => a.UserId).OnDelete(DeleteBehavior.Restrict);

@@ -47,6 +47,9 @@ public sealed class Charge
     /// <summary>When it left Pending (UTC).</summary>
     public DateTimeOffset? SettledAt { get; init; }
 
+    /// <summary>True for a call made with a test token: debited from and refunded to the test balance.</summary>
+    public bool IsTest { get; init; }
+
     /// <summary>Why it was refunded (no secrets; ≤ 500 chars).</summary>
     public string? FailureReason { get; init; }
 }

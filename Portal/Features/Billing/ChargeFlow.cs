@@ -13,6 +13,10 @@ public sealed class ChargeFlow(BillingLedger ledger, IBackgroundJobClient jobs, 
     public async Task<BilledResult<T>> RejectAsync<T>(string userId, BilledStatus status, string message, CancellationToken ct) =>
         new(status, default, await ledger.GetBalanceFenAsync(userId, ct), message);
 
+    /// <summary>A call refused before any debit: reports the caller's unchanged balance of its own mode (live or test).</summary>
+    public async Task<BilledResult<T>> RejectAsync<T>(BillingCaller caller, BilledStatus status, string message, CancellationToken ct) =>
+        new(status, default, await ledger.GetBalanceFenAsync(caller.UserId, caller.Test, ct), message);
+
     /// <summary>
     /// Work done locally, inside the write: <paramref name="prepare"/> gives the result and its new rows (e.g. a short
     /// link with a fresh code), and one savepoint debits, inserts them and records the charge already Succeeded — one

@@ -13,6 +13,8 @@ public enum LedgerEntryKind
     Charge,
     /// <summary>Compensating credit for a charge whose call failed.</summary>
     Refund,
+    /// <summary>Free credit the user added to their test-mode balance (always <see cref="LedgerEntry.IsTest"/>).</summary>
+    TestCredit,
 }
 
 /// <summary>
@@ -57,6 +59,12 @@ public sealed class LedgerEntry
 
     /// <summary>The HTTP request id (X-Request-Id) that caused the movement, when there was one.</summary>
     public string? RequestId { get; init; }
+
+    /// <summary>
+    /// True for a test-mode movement: it moves <see cref="Account.TestBalanceFen"/>, never the live balance, and is left
+    /// out of every live total (money reports, I2 of the live balance).
+    /// </summary>
+    public bool IsTest { get; init; }
 
     /// <summary>When it happened (UTC).</summary>
     public DateTimeOffset CreatedAt { get; init; }

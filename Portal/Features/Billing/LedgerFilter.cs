@@ -15,7 +15,9 @@ namespace Portal.Features.Billing;
 /// <param name="Status">Charges in this status only (calls only).</param>
 /// <param name="Product">Entries or charges of this product code (<see cref="BillableProducts"/>) only. On the ledger
 /// this keeps the charge and refund entries of that product.</param>
-public sealed record LedgerFilter(DateOnly? From = null, DateOnly? To = null, LedgerEntryKind? Kind = null, ChargeStatus? Status = null, string? Product = null)
+/// <param name="Test">True for the test-mode entries and charges, false (the default) for live ones: the two are never mixed.</param>
+public sealed record LedgerFilter(DateOnly? From = null, DateOnly? To = null, LedgerEntryKind? Kind = null, ChargeStatus? Status = null, string? Product = null,
+    bool Test = false)
 {
     /// <summary>No filter: everything.</summary>
     public static LedgerFilter None { get; } = new();
@@ -35,17 +37,19 @@ public sealed record LedgerFilter(DateOnly? From = null, DateOnly? To = null, Le
         if (Kind is { } k) parts.Add("kind=" + k);
         if (Status is { } s) parts.Add("status=" + s);
         if (!string.IsNullOrEmpty(Product)) parts.Add("product=" + Uri.EscapeDataString(Product));
+        if (Test) parts.Add("mode=test");
         return string.Join('&', parts);
     }
 
     /// <summary>
     /// Reads the filter from query values (see <see cref="ToQuery"/>). Unknown kinds, statuses and products and
-    /// malformed dates are ignored (treated as "any"), never an error.
+    /// malformed dates are ignored (treated as "any"), never an error. <paramref name="mode"/> <c>test</c> selects test-mode rows.
     /// </summary>
-    public static LedgerFilter Parse(string? from, string? to, string? kind, string? status, string? product) => new(
+    public static LedgerFilter Parse(string? from, string? to, string? kind, string? status, string? product, string? mode = null) => new(
         DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var f) ? f : null,
         DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : null,
         Enum.TryParse<LedgerEntryKind>(kind, ignoreCase: false, out var k) && Enum.IsDefined(k) ? k : null,
         Enum.TryParse<ChargeStatus>(status, ignoreCase: false, out var s) && Enum.IsDefined(s) ? s : null,
-        BillableProducts.All.Any(p => p.Product == product) ? product : null);
+        BillableProducts.All.Any(p => p.Product == product) ? product : null,
+        mode == "test");
 }

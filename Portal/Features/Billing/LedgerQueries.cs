@@ -75,7 +75,7 @@ public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, 
 
     private static IQueryable<LedgerEntry> Entries(PortalDbContext db, string userId, LedgerFilter filter)
     {
-        var q = db.LedgerEntries.AsNoTracking().Where(e => e.UserId == userId);
+        var q = db.LedgerEntries.AsNoTracking().Where(e => e.UserId == userId && e.IsTest == filter.Test);
         if (filter.Since is { } since) q = q.Where(e => e.CreatedAt >= since);
         if (filter.Before is { } before) q = q.Where(e => e.CreatedAt < before);
         if (filter.Kind is { } kind) q = q.Where(e => e.Kind == kind);
@@ -87,7 +87,7 @@ public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, 
 
     private static IQueryable<Charge> Charges(PortalDbContext db, string userId, LedgerFilter filter)
     {
-        var q = db.Charges.AsNoTracking().Where(c => c.UserId == userId);
+        var q = db.Charges.AsNoTracking().Where(c => c.UserId == userId && c.IsTest == filter.Test);
         if (filter.Since is { } since) q = q.Where(c => c.CreatedAt >= since);
         if (filter.Before is { } before) q = q.Where(c => c.CreatedAt < before);
         if (filter.Status is { } status) q = q.Where(c => c.Status == status);
@@ -95,14 +95,14 @@ public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, 
         return q;
     }
 
-    /// <summary>Overall figures for admins.</summary>
+    /// <summary>Overall figures for admins: live money only (test-mode charges are left out).</summary>
     public async Task<BillingStats> GetStatsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var since = time.GetUtcNow().AddDays(-1);
         var users = await db.Users.CountAsync(ct);
         var totalBalance = await db.Accounts.SumAsync(a => a.BalanceFen, ct);
-        var recent = db.Charges.Where(c => c.CreatedAt >= since);
+        var recent = db.Charges.Where(c => c.CreatedAt >= since && !c.IsTest);
         var recentCount = await recent.CountAsync(ct);
         var revenue = await recent.Where(c => c.Status == ChargeStatus.Succeeded).SumAsync(c => c.PriceFen, ct);
         var pending = await db.Charges.CountAsync(c => c.Status == ChargeStatus.Pending, ct);

@@ -55,8 +55,9 @@ public sealed class UsageQueries(IDbContextFactory<PortalDbContext> dbFactory, T
     /// <param name="userId">Whose charges; null for every user (admins).</param>
     /// <param name="days">Length of the period, 1 to <see cref="MaxDays"/>.</param>
     /// <param name="ct">Cancellation.</param>
+    /// <param name="test">True for test-mode charges only; false (the default, and every site-wide figure) for live ones.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="days"/> out of range.</exception>
-    public async Task<UsageReport> GetAsync(string? userId, int days = 30, CancellationToken ct = default)
+    public async Task<UsageReport> GetAsync(string? userId, int days = 30, CancellationToken ct = default, bool test = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(days, MaxDays);
@@ -64,7 +65,7 @@ public sealed class UsageQueries(IDbContextFactory<PortalDbContext> dbFactory, T
         var origin = UiFormat.StartOfDay(first);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var groups = await GroupAsync(db, userId, origin, ct);
+        var groups = await GroupAsync(db, userId, origin, test, ct);
 
         var perDay = new (long Ok, long Refunded, long Pending, long Fen)[days];
         var perProduct = new Dictionary<string, (long Calls, long Refunded, long Fen, long[] PerDay)>(StringComparer.Ordinal);
@@ -94,7 +95,7 @@ public sealed class UsageQueries(IDbContextFactory<PortalDbContext> dbFactory, T
     /// <summary>One aggregated group as the database returns it: day index from the period's first day.</summary>
     internal sealed record UsageGroup(long Day, string Product, string Status, long Calls, long Fen);
 
-    private static Task<List<UsageGroup>> GroupAsync(PortalDbContext db, string? userId, DateTimeOffset origin, CancellationToken ct)
+    private static Task<List<UsageGroup>> GroupAsync(PortalDbContext db, string? userId, DateTimeOffset origin, bool test, CancellationToken ct)
     {
         // The stored form of CreatedAt differs per provider (SQLite: the value converter's INTEGER, whose scale is
         // linear in UTC ticks; PostgreSQL timestamptz; SQL Server datetimeoffset), so the day bucket is written per
@@ -119,7 +120,8 @@ public sealed class UsageQueries(IDbContextFactory<PortalDbContext> dbFactory, T
             bucket = "(DATEDIFF_BIG(second, {0}, \"CreatedAt\") / 86400)";
         }
 
-        var where = "\"CreatedAt\" >= {0}";
+        var where = "\"CreatedAt\" >= {0} AND \"IsTest\" = {" + args.Count + "}";
+        args.Add(test);
         if (userId is not null)
         {
             where += " AND \"UserId\" = {" + args.Count + "}";

@@ -12,7 +12,7 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
     {
         var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
-        if (error is not null) return await flow.RejectAsync<ShortLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
+        if (error is not null) return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, error, ct);
         return await flow.RunLocalAsync(caller.Debit(BillableProducts.ShortLinkCreate), () =>
         {
             var link = links.NewShortLink(caller.UserId, url!);
@@ -24,11 +24,11 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     public async Task<BilledResult<MiniProgramLink>> CreateMiniProgramLinkAsync(BillingCaller caller, string? appId, string? pagePath, CancellationToken ct)
     {
         appId = appId?.Trim();
-        if (string.IsNullOrEmpty(appId)) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "缺少参数 appid", ct);
+        if (string.IsNullOrEmpty(appId)) return await flow.RejectAsync<MiniProgramLink>(caller, BilledStatus.InvalidInput, "缺少参数 appid", ct);
         if (!MiniProgramPage.IsAppId(appId))
-            return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "appid 格式不正确（应为 wx 开头的 18 位 AppID）", ct);
+            return await flow.RejectAsync<MiniProgramLink>(caller, BilledStatus.InvalidInput, "appid 格式不正确（应为 wx 开头的 18 位 AppID）", ct);
         var (page, error) = MiniProgramPage.Validate(pagePath);
-        if (error is not null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, error, ct);
+        if (error is not null) return await flow.RejectAsync<MiniProgramLink>(caller, BilledStatus.InvalidInput, error, ct);
         return await flow.RunLocalAsync(caller.Debit(BillableProducts.MiniProgramLinkCreate), () =>
         {
             var link = links.NewMiniProgramLink(caller.UserId, appId, page!);
@@ -43,9 +43,9 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     public async Task<BilledResult<MiniProgramLink>> DecodeMiniProgramLinkAsync(BillingCaller caller, string? link, CancellationToken ct)
     {
         link = link?.Trim();
-        if (string.IsNullOrEmpty(link)) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.InvalidInput, "缺少参数 link", ct);
+        if (string.IsNullOrEmpty(link)) return await flow.RejectAsync<MiniProgramLink>(caller, BilledStatus.InvalidInput, "缺少参数 link", ct);
         var found = await links.FindMiniProgramLinkAsync(caller.UserId, link, ct);
-        if (found is null) return await flow.RejectAsync<MiniProgramLink>(caller.UserId, BilledStatus.NotFound, "短链不存在或不是 mp:// 小程序短链", ct);
+        if (found is null) return await flow.RejectAsync<MiniProgramLink>(caller, BilledStatus.NotFound, "短链不存在或不是 mp:// 小程序短链", ct);
         return await flow.RunLocalAsync(caller.Debit(BillableProducts.MiniProgramLinkDecode), () => new LocalWork<MiniProgramLink>(found, []), ct);
     }
 }

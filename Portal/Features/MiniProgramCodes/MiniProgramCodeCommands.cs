@@ -36,7 +36,14 @@ public sealed class MiniProgramCodeCommands(
         if (validation.Request is null) return await RejectAsync(caller, validation.Error!, validation.ErrCode, ct);
 
         MiniProgramApp? app;
-        if (string.IsNullOrWhiteSpace(appId))
+        if (caller.Test)
+        {
+            // Test mode needs no registered mini-program: any well-formed AppID, or the simulator's default one.
+            appId = string.IsNullOrWhiteSpace(appId) ? WeChatSimulator.DefaultAppId : appId.Trim();
+            if (!MiniProgramAppService.IsValidAppId(appId)) return await RejectAsync(caller, $"appid {appId} 格式不正确", WeChatErrCodes.InvalidAppId, ct);
+            app = WeChatSimulator.SandboxApp(caller.UserId, appId);
+        }
+        else if (string.IsNullOrWhiteSpace(appId))
         {
             app = await apps.FindDefaultAsync(caller.UserId, ct);
             if (app is null) return await RejectAsync(caller, "尚未设置默认小程序：请传 appid，或先在门户登记小程序并设为默认", WeChatErrCodes.InvalidAppId, ct);
@@ -68,7 +75,8 @@ public sealed class MiniProgramCodeCommands(
     private async Task<BilledResult<GeneratedCode>> RunAsync(BillingCaller caller, MiniProgramApp app, CodeRequest request, CancellationToken ct)
     {
         // A cache hit is billed like a generation (seed 000) and is one write: the debit with its charge already settled.
-        var hash = CodeRequestRules.Hash(app.AppId, request);
+        // A sandbox image is cached apart from live ones, so a live call is never answered with a test image.
+        var hash = CodeRequestRules.Hash(app.IsSandbox ? "sandbox:" + app.AppId : app.AppId, request);
         if (await store.FindCachedAsync(caller.UserId, hash, ct) is { } cached)
             return await flow.RunLocalAsync(caller.Debit(BillableProducts.QrCodeGenerate), () => new LocalWork<GeneratedCode>(new GeneratedCode(cached, FromCache: true), []), ct);
 
@@ -93,5 +101,5 @@ public sealed class MiniProgramCodeCommands(
     }
 
     private async Task<BilledResult<GeneratedCode>> RejectAsync(BillingCaller caller, string message, int errCode, CancellationToken ct) =>
-        await flow.RejectAsync<GeneratedCode>(caller.UserId, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };
+        await flow.RejectAsync<GeneratedCode>(caller, BilledStatus.InvalidInput, message, ct) with { Detail = new CodeRejection(errCode) };
 }

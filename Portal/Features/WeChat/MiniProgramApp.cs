@@ -35,6 +35,12 @@ public sealed class MiniProgramApp
 
     /// <summary>Whether the last test obtained an access token.</summary>
     public bool? LastTestOk { get; set; }
+
+    /// <summary>
+    /// True for the in-memory app of a test-mode call (<see cref="WeChatSimulator.SandboxApp"/>): never stored, and
+    /// answered by the <see cref="WeChatSimulator"/>, never by WeChat.
+    /// </summary>
+    public bool IsSandbox { get; init; }
 }
 
 /// <summary>

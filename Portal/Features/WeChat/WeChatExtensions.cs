@@ -20,7 +20,10 @@ public static class WeChatExtensions
             .RemoveAllLoggers();
         services.AddSingleton<AppSecretProtector>();
         services.AddSingleton<WeChatTokenStore>();
-        services.AddSingleton<IWeChatApi, WeChatApiClient>();
+        services.AddSingleton<WeChatApiClient>();
+        services.AddSingleton<WeChatSimulator>();
+        // Test-mode (sandbox) apps are answered by the simulator, every other app by WeChat.
+        services.AddSingleton<IWeChatApi, ModeRoutingWeChatApi>();
         services.AddSingleton<MiniProgramAppService>();
         services.AddSingleton<WeChatSessionService>();
         services.AddTransient<PurgeExpiredWeChatSessionsJob>();

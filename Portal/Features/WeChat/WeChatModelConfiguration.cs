@@ -18,6 +18,7 @@ internal sealed class MiniProgramAppConfiguration : IEntityTypeConfiguration<Min
         b.Property(x => x.SecretLast4).HasMaxLength(4);
         b.HasIndex(x => new { x.UserId, x.AppId }).IsUnique();
         b.HasIndex(x => x.AppId);
+        b.Ignore(x => x.IsSandbox);
         b.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

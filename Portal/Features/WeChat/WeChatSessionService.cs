@@ -24,6 +24,8 @@ public sealed class WeChatSessionService(
     /// </summary>
     public async Task<string> CreateAsync(MiniProgramApp app, WeChatLogin login, CancellationToken ct)
     {
+        // A test-mode session is never stored: its token is derived from the app and the simulated login.
+        if (app.IsSandbox) return SandboxToken(app, login);
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
         var protectedKey = protector.ProtectSessionKey(login.SessionKey);
@@ -47,10 +49,33 @@ public sealed class WeChatSessionService(
     public async Task<WeChatSession?> FindAsync(MiniProgramApp app, string? token, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(token)) return null;
+        if (app.IsSandbox) return FindSandbox(app, token.Trim());
         var hash = AppSecretProtector.Sha256Hex(token.Trim());
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.WeChatSessions.AsNoTracking().SingleOrDefaultAsync(s => s.TokenHash == hash && s.AppRowId == app.Id && s.ExpiresAt > now, ct);
+    }
+
+    /// <summary>
+    /// The session token of a simulated login for a test-mode app: <c>wxs_</c> + 43 base64url characters like any other,
+    /// derived from the owner, the AppID and the login, so the same login always gives the same token.
+    /// </summary>
+    public static string SandboxToken(MiniProgramApp app, WeChatLogin login) =>
+        TokenPrefix + Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"portal-sandbox-session\n{app.UserId}\n{app.AppId}\n{login.OpenId}\n{login.UnionId}")));
+
+    private WeChatSession? FindSandbox(MiniProgramApp app, string token)
+    {
+        foreach (var login in WeChatSimulator.Logins.Values)
+        {
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(SandboxToken(app, login)), Encoding.ASCII.GetBytes(token))) continue;
+            return new WeChatSession
+            {
+                TokenHash = AppSecretProtector.Sha256Hex(token), AppRowId = app.Id, OpenId = login.OpenId, UnionId = login.UnionId,
+                ProtectedSessionKey = protector.ProtectSessionKey(login.SessionKey), CreatedAt = time.GetUtcNow(), ExpiresAt = DateTimeOffset.MaxValue,
+            };
+        }
+        return null;
     }
 
     /// <summary>The base64 session_key of <paramref name="session"/>. Never log or return it.</summary>

@@ -77,11 +77,16 @@ public static class WxMiniEndpoints
     /// <summary>
     /// Resolves <paramref name="appId"/> among the caller's apps and, when <paramref name="secret"/> is given (a
     /// <c>{secret}</c> route), checks it in constant time. Returns the app, or the family-C error: 40013 (403) for an
-    /// app the caller did not register, 40125 (403) for a wrong secret. Nothing is debited.
+    /// app the caller did not register, 40125 (403) for a wrong secret. Nothing is debited. A test-mode caller needs no
+    /// registration: any well-formed AppID (and any secret) gives the simulator's sandbox app.
     /// </summary>
     public static async Task<(MiniProgramApp? App, IResult? Error)> ResolveAppAsync(
         ClaimsPrincipal user, string appId, string? secret, MiniProgramAppService apps, CancellationToken ct)
     {
+        if (user.IsTestMode())
+            return MiniProgramAppService.IsValidAppId(appId)
+                ? (WeChatSimulator.SandboxApp(user.UserId(), appId), null)
+                : (null, Envelope.SeedError(WeChatErrCodes.InvalidAppId));
         var app = await apps.FindOwnedByAppIdAsync(user.UserId(), appId, ct);
         if (app is null) return (null, Envelope.SeedError(WeChatErrCodes.InvalidAppId));
         if (secret is not null && !apps.SecretMatches(app, secret)) return (null, Envelope.SeedError(WeChatErrCodes.InvalidSecret));

@@ -68,9 +68,9 @@ internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCa
     public override bool Execute(LedgerSession session, DateTimeOffset now)
     {
         _inRows = false;
-        if (session.Scalar(session.Debit, request.UserId, priceFen) is not { } balanceAfter)
+        if (session.Scalar(session.DebitOf(request.Test), request.UserId, priceFen) is not { } balanceAfter)
         {
-            Record(new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, session.Scalar(session.Balance, request.UserId) ?? 0));
+            Record(new DebitOutcome(DebitRefusal.InsufficientFunds, Guid.Empty, priceFen, session.Scalar(session.BalanceOf(request.Test), request.UserId) ?? 0));
             return true;
         }
         if (dailyCapFen is { } cap && request.ApiTokenId is { } tokenId)
@@ -98,7 +98,7 @@ internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCa
     public LedgerEntry LedgerEntry(long balanceAfter, DateTimeOffset now) => new()
     {
         Id = entryId, UserId = request.UserId, AmountFen = -priceFen, Kind = LedgerEntryKind.Charge, BalanceAfterFen = balanceAfter,
-        ChargeId = chargeId, Description = request.Product, RequestId = request.RequestId, CreatedAt = now,
+        ChargeId = chargeId, Description = request.Product, RequestId = request.RequestId, IsTest = request.Test, CreatedAt = now,
     };
 
     /// <summary>The debit's charge: Succeeded when the work is inside this write, else Pending.</summary>
@@ -106,7 +106,7 @@ internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCa
     {
         Id = chargeId, UserId = request.UserId, Product = request.Product, PriceFen = priceFen,
         Status = request.Settled ? ChargeStatus.Succeeded : ChargeStatus.Pending, SettledAt = request.Settled ? now : null,
-        RequestId = request.RequestId, ApiTokenId = request.ApiTokenId, DebitEntryId = entryId, CreatedAt = now,
+        RequestId = request.RequestId, ApiTokenId = request.ApiTokenId, DebitEntryId = entryId, IsTest = request.Test, CreatedAt = now,
     };
 
     /// <summary>The outcome of the pipelined statement: the balance after (null when too low) and before it.</summary>
@@ -169,13 +169,14 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
         }
         if (charge.Status != ChargeStatus.Pending)
         {
-            Record(new RefundOutcome(false, session.Scalar(session.Balance, charge.UserId) ?? 0));
+            Record(new RefundOutcome(false, session.Scalar(session.BalanceOf(charge.IsTest), charge.UserId) ?? 0, charge.IsTest));
             return true;
         }
-        var balanceAfter = session.Scalar(session.Credit, charge.UserId, charge.PriceFen) ?? 0;
+        // The charge's own mode picks the balance: a test charge is refunded to the test balance, a live one to the live balance.
+        var balanceAfter = session.Scalar(session.CreditOf(charge.IsTest), charge.UserId, charge.PriceFen) ?? 0;
         if (session.Execute(session.MarkRefunded, chargeId, ChargeStatus.Refunded, now, reason, ChargeStatus.Pending) != 1)
         {
-            Record(new RefundOutcome(false, balanceAfter - charge.PriceFen));
+            Record(new RefundOutcome(false, balanceAfter - charge.PriceFen, charge.IsTest));
             return false;
         }
         if (charge.ApiTokenId is { } tokenId)
@@ -184,10 +185,10 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
         {
             Id = Guid.CreateVersion7(now), UserId = charge.UserId, AmountFen = charge.PriceFen, Kind = LedgerEntryKind.Refund,
             BalanceAfterFen = balanceAfter, ChargeId = charge.Id, RefundOfEntryId = charge.DebitEntryId,
-            Description = charge.Product, RequestId = charge.RequestId, CreatedAt = now,
+            Description = charge.Product, RequestId = charge.RequestId, IsTest = charge.IsTest, CreatedAt = now,
         });
         faults.At(FaultPoints.InsideRefund);
-        Record(new RefundOutcome(true, balanceAfter));
+        Record(new RefundOutcome(true, balanceAfter, charge.IsTest));
         return true;
     }
 

@@ -66,8 +66,9 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
     private DebitStatement Statement(DebitOp op)
     {
         var rows = op.Request.Rows ?? [];
-        var key = string.Join(",", rows.Select(r => r.GetType().FullName));
-        return _statements.GetOrAdd(key, _ => new DebitStatement(sql, rows.Select(r => r.GetType()).ToArray()));
+        var key = (op.Request.Test ? "test:" : "live:") + string.Join(",", rows.Select(r => r.GetType().FullName));
+        return _statements.GetOrAdd(key, _ => new DebitStatement(sql, rows.Select(r => r.GetType()).ToArray(),
+            op.Request.Test ? nameof(Account.TestBalanceFen) : nameof(Account.BalanceFen)));
     }
 
     /// <summary>The CTE of one debit for a given set of work-row types, and how to bind an operation to it.</summary>
@@ -78,9 +79,9 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
         private readonly IProperty[] _entryColumns;
         private readonly IProperty[] _chargeColumns;
 
-        public DebitStatement(LedgerSqlBuilder sql, Type[] rowTypes)
+        public DebitStatement(LedgerSqlBuilder sql, Type[] rowTypes, string balanceProperty)
         {
-            string accounts = sql.Table<Account>(), balance = sql.Column<Account>(nameof(Account.BalanceFen)), user = sql.Column<Account>(nameof(Account.UserId));
+            string accounts = sql.Table<Account>(), balance = sql.Column<Account>(balanceProperty), user = sql.Column<Account>(nameof(Account.UserId));
             var parts = new List<string>
             {
                 $"d AS (UPDATE {accounts} SET {balance} = {balance} - @price WHERE {user} = @user AND {balance} >= @price RETURNING {balance})",
@@ -89,21 +90,21 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
             for (var r = 0; r < rowTypes.Length; r++)
             {
                 _rowColumns[r] = sql.Properties(rowTypes[r]);
-                parts.Add($"w{r} AS ({InsertFromDebit(sql, rowTypes[r], _rowColumns[r], $"w{r}_", null)})");
+                parts.Add($"w{r} AS ({InsertFromDebit(sql, rowTypes[r], _rowColumns[r], $"w{r}_", null, balance)})");
             }
             _entryColumns = sql.Properties(typeof(LedgerEntry));
-            parts.Add($"e AS ({InsertFromDebit(sql, typeof(LedgerEntry), _entryColumns, "e_", nameof(LedgerEntry.BalanceAfterFen))})");
+            parts.Add($"e AS ({InsertFromDebit(sql, typeof(LedgerEntry), _entryColumns, "e_", nameof(LedgerEntry.BalanceAfterFen), balance)})");
             _chargeColumns = sql.Properties(typeof(Charge));
-            parts.Add($"c AS ({InsertFromDebit(sql, typeof(Charge), _chargeColumns, "c_", null)})");
+            parts.Add($"c AS ({InsertFromDebit(sql, typeof(Charge), _chargeColumns, "c_", null, balance)})");
             // The outer SELECT reads the snapshot the CTEs started from: the balance before this debit.
             _text = $"WITH {string.Join(", ", parts)} SELECT (SELECT {balance} FROM d), (SELECT {balance} FROM {accounts} WHERE {user} = @user)";
         }
 
         // INSERT … SELECT @values FROM d: a row only when the balance update matched (each value cast to its column's type).
-        private static string InsertFromDebit(LedgerSqlBuilder sql, Type type, IProperty[] columns, string prefix, string? balanceColumn) =>
+        private static string InsertFromDebit(LedgerSqlBuilder sql, Type type, IProperty[] columns, string prefix, string? balanceColumn, string debitedBalance) =>
             $"INSERT INTO {sql.Table(type)} ({string.Join(", ", columns.Select(p => sql.Column(type, p)))}) SELECT " +
             string.Join(", ", columns.Select((p, i) => p.Name == balanceColumn
-                ? "d." + sql.Column<Account>(nameof(Account.BalanceFen))
+                ? "d." + debitedBalance
                 : $"CAST(@{prefix}{i} AS {p.GetColumnType()})")) + " FROM d";
 
         public void Bind(DbBatchCommand command, DebitOp op, DateTimeOffset now)

@@ -35,13 +35,9 @@ internal sealed class LedgerSession : IDisposable
         _releaseSavepoint = dialect.ReleaseSavepoint is { } release ? sql.Prepare(release) : null;
         Pipeline = dialect.PipelinesDebits && _connection.CanCreateBatch ? new LedgerPipeline(_connection, dialect, sql) : null;
 
-        string accounts = sql.Table<Account>(), balance = sql.Column<Account>(nameof(Account.BalanceFen)), user = sql.Column<Account>(nameof(Account.UserId));
-        var balanceProperty = sql.Property<Account>(nameof(Account.BalanceFen));
-        var userProperty = sql.Property<Account>(nameof(Account.UserId));
-        Debit = sql.Prepare(dialect.UpdateReturning(accounts, $"{balance} = {balance} - @p1", $"{user} = @p0 AND {balance} >= @p1", balance),
-            userProperty, balanceProperty);
-        Credit = sql.Prepare(dialect.UpdateReturning(accounts, $"{balance} = {balance} + @p1", $"{user} = @p0", balance), userProperty, balanceProperty);
-        Balance = sql.Prepare($"SELECT {balance} FROM {accounts} WHERE {user} = @p0", userProperty);
+        // One set of statements per mode: the live balance column or the test one, otherwise the same statements.
+        (Debit, Credit, Balance) = BalanceStatements(sql, dialect, nameof(Account.BalanceFen));
+        (TestDebit, TestCredit, TestBalance) = BalanceStatements(sql, dialect, nameof(Account.TestBalanceFen));
 
         string daily = sql.Table<ApiTokenDailySpend>(), dToken = sql.Column<ApiTokenDailySpend>(nameof(ApiTokenDailySpend.ApiTokenId)),
             dDay = sql.Column<ApiTokenDailySpend>(nameof(ApiTokenDailySpend.Day)), dSpent = sql.Column<ApiTokenDailySpend>(nameof(ApiTokenDailySpend.SpentFen));
@@ -90,6 +86,18 @@ internal sealed class LedgerSession : IDisposable
             sql.Property<MiniProgramLink>(nameof(MiniProgramLink.Code)), sql.Property<MiniProgramLink>(nameof(MiniProgramLink.VisitCount)));
     }
 
+    private static (LedgerCommand Debit, LedgerCommand Credit, LedgerCommand Balance) BalanceStatements(
+        LedgerSqlBuilder sql, LedgerDialect dialect, string balanceProperty)
+    {
+        string accounts = sql.Table<Account>(), balance = sql.Column<Account>(balanceProperty), user = sql.Column<Account>(nameof(Account.UserId));
+        var amount = sql.Property<Account>(balanceProperty);
+        var userProperty = sql.Property<Account>(nameof(Account.UserId));
+        return (
+            sql.Prepare(dialect.UpdateReturning(accounts, $"{balance} = {balance} - @p1", $"{user} = @p0 AND {balance} >= @p1", balance), userProperty, amount),
+            sql.Prepare(dialect.UpdateReturning(accounts, $"{balance} = {balance} + @p1", $"{user} = @p0", balance), userProperty, amount),
+            sql.Prepare($"SELECT {balance} FROM {accounts} WHERE {user} = @p0", userProperty));
+    }
+
     private readonly record struct IdempotencyRecordProperty(Microsoft.EntityFrameworkCore.Metadata.IProperty P);
 
     /// <summary>The provider's dialect.</summary>
@@ -109,6 +117,24 @@ internal sealed class LedgerSession : IDisposable
 
     /// <summary><c>(user) → balance</c>.</summary>
     public LedgerCommand Balance { get; }
+
+    /// <summary>As <see cref="Debit"/>, on the test-mode balance.</summary>
+    public LedgerCommand TestDebit { get; }
+
+    /// <summary>As <see cref="Credit"/>, on the test-mode balance.</summary>
+    public LedgerCommand TestCredit { get; }
+
+    /// <summary>As <see cref="Balance"/>, of the test-mode balance.</summary>
+    public LedgerCommand TestBalance { get; }
+
+    /// <summary><see cref="Debit"/> or <see cref="TestDebit"/>.</summary>
+    public LedgerCommand DebitOf(bool test) => test ? TestDebit : Debit;
+
+    /// <summary><see cref="Credit"/> or <see cref="TestCredit"/>.</summary>
+    public LedgerCommand CreditOf(bool test) => test ? TestCredit : Credit;
+
+    /// <summary><see cref="Balance"/> or <see cref="TestBalance"/>.</summary>
+    public LedgerCommand BalanceOf(bool test) => test ? TestBalance : Balance;
 
     /// <summary><c>(token, day)</c>: creates the day's spend row when missing.</summary>
     public LedgerCommand EnsureDailySpend { get; }

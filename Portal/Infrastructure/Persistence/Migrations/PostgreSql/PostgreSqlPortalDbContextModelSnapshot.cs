@@ -410,11 +410,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("TestBalanceFen")
+                        .HasColumnType("bigint");
+
                     b.HasKey("UserId");
 
                     b.ToTable("Accounts", null, t =>
                         {
                             t.HasCheckConstraint("CK_Accounts_BalanceFen_NonNegative", "\"BalanceFen\" >= 0");
+
+                            t.HasCheckConstraint("CK_Accounts_TestBalanceFen_NonNegative", "\"TestBalanceFen\" >= 0");
                         });
                 });
 
@@ -452,6 +457,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("boolean");
 
                     b.Property<long>("PriceFen")
                         .HasColumnType("bigint");
@@ -516,6 +524,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<string>("Description")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Kind")
                         .IsRequired()

@@ -412,11 +412,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("TestBalanceFen")
+                        .HasColumnType("bigint");
+
                     b.HasKey("UserId");
 
                     b.ToTable("Accounts", null, t =>
                         {
                             t.HasCheckConstraint("CK_Accounts_BalanceFen_NonNegative", "\"BalanceFen\" >= 0");
+
+                            t.HasCheckConstraint("CK_Accounts_TestBalanceFen_NonNegative", "\"TestBalanceFen\" >= 0");
                         });
                 });
 
@@ -454,6 +459,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("bit");
 
                     b.Property<long>("PriceFen")
                         .HasColumnType("bigint");
@@ -518,6 +526,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<string>("Description")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("bit");
 
                     b.Property<string>("Kind")
                         .IsRequired()

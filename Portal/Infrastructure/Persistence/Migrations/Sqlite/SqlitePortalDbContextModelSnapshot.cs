@@ -397,11 +397,16 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TestBalanceFen")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId");
 
                     b.ToTable("Accounts", null, t =>
                         {
                             t.HasCheckConstraint("CK_Accounts_BalanceFen_NonNegative", "\"BalanceFen\" >= 0");
+
+                            t.HasCheckConstraint("CK_Accounts_TestBalanceFen_NonNegative", "\"TestBalanceFen\" >= 0");
                         });
                 });
 
@@ -439,6 +444,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("PriceFen")
                         .HasColumnType("INTEGER");
@@ -503,6 +511,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("Description")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsTest")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
                         .IsRequired()
