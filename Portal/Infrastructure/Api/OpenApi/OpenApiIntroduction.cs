@@ -9,6 +9,15 @@ public static class OpenApiIntroduction
         mini-program's WeChat login and access token in one place. It is a server-to-server API: call it from your
         back end, never from a page or a mini-program, so that your token stays secret.
 
+        ## Test mode
+
+        A test token (`wxp_…` becomes `wxp_test_…`, issued with the app bar switched to *Test*) works on every route
+        without money and without a registered mini-program: it spends a separate test balance that you refill for
+        free, and a built-in WeChat simulator answers it — envelopes and status codes exactly as live. Login code
+        `test_code_ok` gives a session, `test_code_invalid` errcode 40029; a code, scene or page of `errcode_N` (e.g.
+        `errcode_45009`) answers WeChat errcode N, refunded like a real one. Test calls never reach WeChat and never
+        touch the live balance.
+
         ## Browser callers (CORS)
 
         By default a call made from another site's web page (a request with an `Origin` header that is not Portal's

@@ -349,7 +349,8 @@ public static class PortalOpenApi
                 In = ParameterLocation.Header,
                 Name = "Authorization",
                 Description = "An API token from the API tokens page, sent bare (`Authorization: wxp_…`) or with the Bearer scheme " +
-                    "(`Authorization: Bearer wxp_…`); both are accepted.",
+                    "(`Authorization: Bearer wxp_…`); both are accepted. A test-mode token (`wxp_test_…`) spends the test balance " +
+                    "and is answered by the built-in WeChat simulator.",
             };
             document.Tags = new HashSet<OpenApiTag>(OpenApiTags.All.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             // Behind a proxy the request's own address is not the public one: clients should call the configured base.
