@@ -12,7 +12,7 @@ using Portal.Resources;
 namespace Portal.Features.Links;
 
 /// <summary>
-/// <c>/links/short</c>: shortens a URL through <see cref="LinkCommands.CreateShortLinkAsync"/> (billed like the API, with
+/// <c>/links/short</c>: shortens a URL through <see cref="LinkCommands"/> (billed like the API, with
 /// the same validation before any debit) and lists the user's short links with their visit counts.
 /// </summary>
 public sealed partial class ShortLinksPage

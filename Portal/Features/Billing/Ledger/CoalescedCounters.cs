@@ -26,6 +26,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     private Dictionary<Guid, TokenUse> _tokens = [];
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _shortLinks = [];
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _miniProgramLinks = [];
+    private Dictionary<VisitStatKey, long> _visitStats = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     /// <summary>Records that token <paramref name="tokenId"/> was used at <paramref name="at"/> from <paramref name="ip"/>.</summary>
@@ -38,6 +39,25 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     public void ShortLinkVisited(string code, DateTimeOffset at)
     {
         lock (_gate) Count(_shortLinks, code, 1, at);
+    }
+
+    /// <summary>Most distinct (link, day, referrer host, device) rows gathered between two writes; past it, new referrer hosts are counted as <see cref="Links.ShortLinkVisitDetail.OtherHost"/>.</summary>
+    public const int MaxVisitStatRows = 10_000;
+
+    /// <summary>
+    /// Counts one visit of short link <paramref name="code"/> and adds it to the link's statistics of the UTC day of
+    /// <paramref name="at"/>, <paramref name="referrerHost"/> (empty for none) and <paramref name="device"/>.
+    /// </summary>
+    public void ShortLinkVisited(string code, DateTimeOffset at, string referrerHost, Links.VisitorDevice device)
+    {
+        var key = new VisitStatKey(code, ApiTokens.ApiTokenDailySpend.DayOf(at), referrerHost, device);
+        lock (_gate)
+        {
+            Count(_shortLinks, code, 1, at);
+            // A flood of made-up Referer hosts must not grow memory without bound: past the cap they share one row.
+            if (_visitStats.Count >= MaxVisitStatRows && !_visitStats.ContainsKey(key)) key = key with { ReferrerHost = Links.ShortLinkVisitDetail.OtherHost };
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_visitStats, key, out _)++;
+        }
     }
 
     /// <summary>Counts one visit of mini-program link <paramref name="code"/>.</summary>
@@ -70,16 +90,19 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         {
             Dictionary<Guid, TokenUse> tokens;
             Dictionary<string, (long Count, DateTimeOffset LastAt)> shortLinks, miniProgramLinks;
+            Dictionary<VisitStatKey, long> visitStats;
             lock (_gate)
             {
                 if (_tokens.Count == 0 && _shortLinks.Count == 0 && _miniProgramLinks.Count == 0) return false;
                 (tokens, _tokens) = (_tokens, []);
                 (shortLinks, _shortLinks) = (_shortLinks, []);
                 (miniProgramLinks, _miniProgramLinks) = (_miniProgramLinks, []);
+                (visitStats, _visitStats) = (_visitStats, []);
             }
             try
             {
-                await writer.SubmitAsync(new FlushCountersOp(tokens.Values.ToList(), Visits(shortLinks), Visits(miniProgramLinks)));
+                await writer.SubmitAsync(new FlushCountersOp(tokens.Values.ToList(), Visits(shortLinks), Visits(miniProgramLinks),
+                    visitStats.Select(kv => new VisitStatCount(kv.Key, kv.Value)).ToList()));
                 return true;
             }
             catch (Exception)
@@ -89,6 +112,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
                     foreach (var (id, use) in tokens) _tokens.TryAdd(id, use);
                     foreach (var (code, v) in shortLinks) Count(_shortLinks, code, v.Count, v.LastAt);
                     foreach (var (code, v) in miniProgramLinks) Count(_miniProgramLinks, code, v.Count, v.LastAt);
+                    foreach (var (key, n) in visitStats) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_visitStats, key, out _) += n;
                 }
                 throw;
             }
