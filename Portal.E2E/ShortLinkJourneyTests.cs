@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Portal.E2E.Infrastructure;
 using Portal.E2E.Pages;
@@ -84,9 +85,12 @@ public sealed class ShortLinkJourneyTests(BrowserFixture browser) : IClassFixtur
         var bytes = await File.ReadAllBytesAsync((await png.PathAsync())!);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "shortlink-stats.png"), FullPage = true });
+        await AssertAccessibleAsync(page, "statistics page");
 
         // Disabled by its owner: visitors get the 410 page in both languages.
         await user.OpenAsync("/links/short");
+        await page.Locator("[data-testid=link-options-toggle]").ClickAsync();
+        await AssertAccessibleAsync(page, "short links with a link and the options open");
         await page.Locator("[data-testid=link-disable]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=link-state]").First).ToHaveTextAsync("Disabled");
         var gone = await page.GotoAsync(shortUrl);
@@ -94,6 +98,17 @@ public sealed class ShortLinkJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("短链已停用");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("This short link has been disabled.");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "shortlink-disabled-410.png"), FullPage = true });
+    }
+
+    // The rules of the site-wide axe test: no serious or critical violation, a main landmark, an h1, no skipped heading level.
+    private static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        string[] structure = ["landmark-one-main", "page-has-heading-one", "heading-order"];
+        var result = await page.RunAxe();
+        var problems = result.Violations
+            .Where(v => v.Impact is "serious" or "critical" || structure.Contains(v.Id))
+            .Select(v => $"{v.Id} [{v.Impact}]: {string.Join(" | ", v.Nodes.Select(n => n.Html))}").ToList();
+        Assert.True(problems.Count == 0, $"{what}:\n{string.Join("\n", problems)}");
     }
 
     public void Dispose() => _server.Dispose();

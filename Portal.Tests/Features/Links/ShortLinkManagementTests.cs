@@ -187,6 +187,28 @@ public sealed class ShortLinkManagementTests
     }
 
     [Fact]
+    public async Task MaxVisits_ConcurrentFirstVisitsAndCounterWrites_NeverServeMoreThanTheMaximum()
+    {
+        // Entries stay cached through the test: a reload (conservative after a write) could refuse a visit early.
+        using var factory = new PortalFactory { Settings = { ["Counters:FlushInterval"] = "00:10:00", ["Caching:EntryLifetime"] = "00:10:00" } };
+        var (_, client) = await CallerAsync(factory);
+        await client.PostAsJsonAsync("/generate-shortlink", new { longUrl = "https://example.com/burst", slug = "burst", maxVisits = 7 });
+        var links = factory.Services.GetRequiredService<LinkService>();
+
+        // Many cache misses at once, and counter writes racing the visits.
+        var visits = Enumerable.Range(0, 40).Select(_ => Task.Run(() => links.VisitShortLinkAsync("burst", CancellationToken.None))).ToList();
+        var flushes = Enumerable.Range(0, 5).Select(_ => Task.Run(factory.FlushCountersAsync)).ToList();
+        var results = await Task.WhenAll(visits);
+        await Task.WhenAll(flushes);
+        await factory.FlushCountersAsync();
+
+        Assert.Equal(7, results.Count(r => r!.State == ShortLinkState.Active));
+        Assert.All(results.Where(r => r!.State != ShortLinkState.Active), r => Assert.Equal(ShortLinkState.Exhausted, r!.State));
+        await using var db = await factory.DbAsync();
+        Assert.Equal(7, (await db.ShortLinks.SingleAsync(l => l.Code == "burst")).VisitCount);
+    }
+
+    [Fact]
     public async Task Edit_SameValidationAsCreate_StoredAsValidatedAndVisitorsFollowAtOnce()
     {
         using var factory = new PortalFactory();

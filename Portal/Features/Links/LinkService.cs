@@ -123,6 +123,7 @@ public sealed class LinkService
     private readonly CoalescedCounters counters;
     private readonly ChangeFeed changes;
     private readonly TimedCache<string, CachedShortLink> _shortLinks;
+    private readonly Lock _loadGate = new();
     private readonly TimedCache<string, MiniProgramLink> _miniProgramLinks;
 
     /// <summary>Creates the service; its caches follow <see cref="ShortLinkTopic"/>.</summary>
@@ -196,13 +197,23 @@ public sealed class LinkService
         if (!ShortLinkSlug.IsWellFormed(code)) return null;
         if (!_shortLinks.TryGet(code, out var link))
         {
+            // Visits served here but not yet written are read before the written count: a counter write in between
+            // then counts some visits twice (refusing a little early), never zero times (serving more than the maximum).
+            var pending = counters.PendingShortLinkVisits(code);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var row = await db.ShortLinks.AsNoTracking().Where(l => l.Code == code && l.DeletedAt == null)
                 .Select(l => new { l.LongUrl, l.DisabledAt, l.ExpiresAt, l.MaxVisits, l.VisitCount }).SingleOrDefaultAsync(ct);
             if (row is null) return null;
-            link = new CachedShortLink(row.LongUrl, row.DisabledAt is not null, row.ExpiresAt, row.MaxVisits,
-                row.VisitCount + (row.MaxVisits is null ? 0 : counters.PendingShortLinkVisits(code)));
-            _shortLinks.Set(code, link);
+            var loaded = new CachedShortLink(row.LongUrl, row.DisabledAt is not null, row.ExpiresAt, row.MaxVisits, row.VisitCount + pending);
+            // Concurrent misses keep one entry, so that no visit admitted against a discarded entry goes uncounted.
+            lock (_loadGate)
+            {
+                if (!_shortLinks.TryGet(code, out link))
+                {
+                    link = loaded;
+                    _shortLinks.Set(code, link);
+                }
+            }
         }
         var now = time.GetUtcNow();
         var state = link.Admit(now);

@@ -27,6 +27,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _shortLinks = [];
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _miniProgramLinks = [];
     private Dictionary<VisitStatKey, long> _visitStats = [];
+    private Dictionary<string, (long Count, DateTimeOffset LastAt)>? _shortLinksInFlight;
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     /// <summary>Records that token <paramref name="tokenId"/> was used at <paramref name="at"/> from <paramref name="ip"/>.</summary>
@@ -66,10 +67,15 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         lock (_gate) Count(_miniProgramLinks, code, 1, at);
     }
 
-    /// <summary>Visits of short link <paramref name="code"/> not written yet.</summary>
+    /// <summary>Visits of short link <paramref name="code"/> not written yet (including those being written right now).</summary>
     public long PendingShortLinkVisits(string code)
     {
-        lock (_gate) return _shortLinks.TryGetValue(code, out var v) ? v.Count : 0;
+        lock (_gate)
+        {
+            var pending = _shortLinks.TryGetValue(code, out var v) ? v.Count : 0;
+            if (_shortLinksInFlight is { } inFlight && inFlight.TryGetValue(code, out var w)) pending += w.Count;
+            return pending;
+        }
     }
 
     private static void Count(Dictionary<string, (long Count, DateTimeOffset LastAt)> map, string code, long n, DateTimeOffset at)
@@ -96,6 +102,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
                 if (_tokens.Count == 0 && _shortLinks.Count == 0 && _miniProgramLinks.Count == 0) return false;
                 (tokens, _tokens) = (_tokens, []);
                 (shortLinks, _shortLinks) = (_shortLinks, []);
+                _shortLinksInFlight = shortLinks;
                 (miniProgramLinks, _miniProgramLinks) = (_miniProgramLinks, []);
                 (visitStats, _visitStats) = (_visitStats, []);
             }
@@ -119,6 +126,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         }
         finally
         {
+            lock (_gate) _shortLinksInFlight = null;
             _flushing.Release();
         }
     }
