@@ -90,6 +90,8 @@ public sealed class ShortLinkJourneyTests(BrowserFixture browser) : IClassFixtur
         // Disabled by its owner: visitors get the 410 page in both languages.
         await user.OpenAsync("/links/short");
         await page.Locator("[data-testid=link-options-toggle]").ClickAsync();
+        await page.Locator("input[data-testid=link-slug]").WaitForAsync();
+        await page.WaitForTimeoutAsync(1000); // the new fields' labels fade in
         await AssertAccessibleAsync(page, "short links with a link and the options open");
         await page.Locator("[data-testid=link-disable]").First.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=link-state]").First).ToHaveTextAsync("Disabled");
