@@ -48,6 +48,24 @@ public sealed class RedemptionBatchVoidTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task TopUpPage_VoidedCode_SaysSoInChinese_BalanceUnchanged()
+    {
+        UseCulture("zh-CN");
+        await SignInAsync(balanceFen: 30);
+        var codes = Factory.Services.GetRequiredService<RedemptionCodeService>();
+        var (batch, issued) = await codes.CreateBatchAsync("test-admin", 500, 1, null);
+        await codes.VoidBatchAsync(batch.Id, "test-admin");
+        var cut = RenderPage<TopUpPage>();
+
+        await InputAsync(cut, "input[data-testid=redeem-code]", issued[0].Code);
+        cut.WaitForAssertion(() => Assert.False(Button(cut, "兑换").HasAttribute("disabled")));
+        await ClickAsync(cut, "兑换");
+
+        cut.WaitForAssertion(() => Assert.Contains("该兑换码已被运营方作废，无法再兑换。", cut.Find("[data-testid=topup-result]").TextContent));
+        Assert.Equal((30, 30, 1), await Factory.MoneyOfAsync(User.Id));
+    }
+
+    [Fact]
     public async Task Page_Void_ConfirmsWithCountAndValue_ThenVoidsAndAudits()
     {
         UseCulture("en");
