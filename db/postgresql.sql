@@ -970,3 +970,84 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ALTER COLUMN "Code" TYPE character varying(32);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ADD "DeletedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ADD "ExpiresAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ADD "MaxVisits" bigint;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ADD "Tags" character varying(249);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "ShortLinks" ADD "Title" character varying(100);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "RedemptionCodeBatches" ADD "VoidedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    ALTER TABLE "RedemptionCodeBatches" ADD "VoidedByUserId" character varying(450);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    CREATE TABLE "ShortLinkVisitStats" (
+        "Code" character varying(32) NOT NULL,
+        "Day" integer NOT NULL,
+        "ReferrerHost" character varying(100) NOT NULL,
+        "Device" character varying(16) NOT NULL,
+        "Visits" bigint NOT NULL,
+        CONSTRAINT "PK_ShortLinkVisitStats" PRIMARY KEY ("Code", "Day", "ReferrerHost", "Device")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205025204_ShortLinkManagement') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261205025204_ShortLinkManagement', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

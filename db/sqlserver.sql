@@ -1076,3 +1076,103 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    DROP INDEX [IX_ShortLinks_Code] ON [ShortLinks];
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[ShortLinks]') AND [c].[name] = N'Code');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [ShortLinks] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [ShortLinks] ALTER COLUMN [Code] nvarchar(32) NOT NULL;
+    CREATE UNIQUE INDEX [IX_ShortLinks_Code] ON [ShortLinks] ([Code]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [ShortLinks] ADD [DeletedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [ShortLinks] ADD [ExpiresAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [ShortLinks] ADD [MaxVisits] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [ShortLinks] ADD [Tags] nvarchar(249) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [ShortLinks] ADD [Title] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [RedemptionCodeBatches] ADD [VoidedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    ALTER TABLE [RedemptionCodeBatches] ADD [VoidedByUserId] nvarchar(450) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    CREATE TABLE [ShortLinkVisitStats] (
+        [Code] nvarchar(32) NOT NULL,
+        [Day] int NOT NULL,
+        [ReferrerHost] nvarchar(100) NOT NULL,
+        [Device] nvarchar(16) NOT NULL,
+        [Visits] bigint NOT NULL,
+        CONSTRAINT [PK_ShortLinkVisitStats] PRIMARY KEY ([Code], [Day], [ReferrerHost], [Device])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205025153_ShortLinkManagement'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205025153_ShortLinkManagement', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -44,6 +44,9 @@ public static class AdminActions
     /// <summary>A batch of redemption codes was created (after: count × amount).</summary>
     public const string CodesCreate = "codes.create";
 
+    /// <summary>A batch's unclaimed redemption codes were voided (after: count × amount voided; detail: their total value).</summary>
+    public const string CodesVoid = "codes.void";
+
     /// <summary>A user's balance was credited or debited by an admin (after: the new balance; detail: the reason).</summary>
     public const string BalanceAdjust = "balance.adjust";
 
@@ -73,7 +76,7 @@ public static class AdminActions
 
     /// <summary>Every action name, for filters.</summary>
     public static readonly IReadOnlyList<string> All =
-        [PriceSet, CodesCreate, BalanceAdjust, UserSuspend, UserUnsuspend, UserCreate, UserSetPassword, TokenIssue, TokenRevoke, LinkDisable, LinkEnable];
+        [PriceSet, CodesCreate, CodesVoid, BalanceAdjust, UserSuspend, UserUnsuspend, UserCreate, UserSetPassword, TokenIssue, TokenRevoke, LinkDisable, LinkEnable];
 }
 
 /// <summary>A row of <c>/admin/audit</c>: the entry with the actor's e-mail when the actor is a user.</summary>

@@ -88,6 +88,39 @@ public sealed partial class RedemptionCodesPage
         }
     }
 
+    // Asks with the figures voiding would take away (read afresh, not from the listed row), then voids and audits.
+    private async Task VoidAsync(RedemptionBatchSummary batch)
+    {
+        var (count, totalFen) = await Codes.UnclaimedAsync(batch.Id);
+        if (count == 0)
+        {
+            await table.ReloadServerData();
+            return;
+        }
+        if (!await ConfirmDialog.AskAsync(Dialogs, L["Void the unclaimed codes?"],
+                L["{0} unclaimed codes worth {1} each ({2} in all) will stop working at once. Codes already redeemed, and the balance they credited, are not affected.",
+                    count, UiFormat.Yuan(batch.AmountFen), UiFormat.Yuan(totalFen)].Value,
+                L["Void {0} codes", count], L["Cancel"], destructive: true)) return;
+        busy = true;
+        try
+        {
+            var adminId = (await AuthState).User.UserId();
+            var outcome = await Codes.VoidBatchAsync(batch.Id, adminId);
+            if (outcome.Found)
+            {
+                await Audit.RecordAsync(adminId, AdminActions.CodesVoid, batch.Id.ToString(),
+                    after: $"{outcome.VoidedCount} × {Money.Format(batch.AmountFen)}",
+                    detail: $"{Money.Format(outcome.VoidedFen)} in all; redeemed codes untouched");
+                Snackbar.Add(L["{0} codes voided ({1}).", outcome.VoidedCount, UiFormat.Yuan(outcome.VoidedFen)], Severity.Success);
+            }
+            await table.ReloadServerData();
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
     private async Task<TableData<RedemptionBatchSummary>> LoadAsync(TableState state, CancellationToken ct)
     {
         var (items, total) = await Codes.ListBatchesAsync(state.Page * state.PageSize, state.PageSize, ct);

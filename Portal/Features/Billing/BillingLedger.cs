@@ -75,6 +75,8 @@ public enum BalanceChangeError
     CodeAlreadyRedeemed,
     /// <summary>Redemption code is past its expiry.</summary>
     CodeExpired,
+    /// <summary>Redemption code was voided by an admin before anyone claimed it.</summary>
+    CodeVoided,
     /// <summary>Amount is zero or out of range.</summary>
     InvalidAmount,
 }
@@ -320,6 +322,7 @@ public sealed class BillingLedger(
             await tx.RollbackAsync(ct);
             var error = row is null ? BalanceChangeError.CodeNotFound
                 : row.Status == RedemptionCodeStatus.Redeemed ? BalanceChangeError.CodeAlreadyRedeemed
+                : row.Status == RedemptionCodeStatus.Voided ? BalanceChangeError.CodeVoided
                 : BalanceChangeError.CodeExpired;
             return new(error, 0, await ReadBalanceAsync(db, userId, ct));
         }

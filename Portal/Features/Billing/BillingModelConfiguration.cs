@@ -90,6 +90,7 @@ internal sealed class RedemptionCodeBatchConfiguration : IEntityTypeConfiguratio
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedNever();
         b.Property(x => x.CreatedByUserId).HasMaxLength(450);
+        b.Property(x => x.VoidedByUserId).HasMaxLength(450);
         b.HasIndex(x => x.CreatedAt);
     }
 }

@@ -7,6 +7,8 @@ public enum RedemptionCodeStatus
     Available,
     /// <summary>Claimed by a user (once, by a guarded status change).</summary>
     Redeemed,
+    /// <summary>Made unusable by an admin voiding its batch before anyone claimed it.</summary>
+    Voided,
 }
 
 /// <summary>A batch of redemption codes created together by an admin.</summary>
@@ -29,6 +31,12 @@ public sealed class RedemptionCodeBatch
 
     /// <summary>Created (UTC).</summary>
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When an admin voided the batch's unclaimed codes (UTC), or null.</summary>
+    public DateTimeOffset? VoidedAt { get; init; }
+
+    /// <summary>The admin who voided it.</summary>
+    public string? VoidedByUserId { get; init; }
 }
 
 /// <summary>One prepaid code worth <see cref="AmountFen"/>.</summary>

@@ -35,7 +35,30 @@ public static class RedemptionCodes
 public sealed record IssuedRedemptionCode(Guid Id, string Code);
 
 /// <summary>A batch as listed to admins, with how many of its codes were redeemed.</summary>
-public sealed record RedemptionBatchSummary(Guid Id, long AmountFen, int Count, int RedeemedCount, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, string CreatedBy);
+/// <param name="Id">Batch id.</param>
+/// <param name="AmountFen">Credit per code, in fen.</param>
+/// <param name="Count">Codes created.</param>
+/// <param name="RedeemedCount">Codes claimed.</param>
+/// <param name="ExpiresAt">Expiry (UTC), or null.</param>
+/// <param name="CreatedAt">Created (UTC).</param>
+/// <param name="CreatedBy">The creating admin's e-mail (or id when the account is gone).</param>
+public sealed record RedemptionBatchSummary(Guid Id, long AmountFen, int Count, int RedeemedCount, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    /// <summary>When the batch was voided (UTC), or null.</summary>
+    public DateTimeOffset? VoidedAt { get; init; }
+
+    /// <summary>Codes made unusable by voiding.</summary>
+    public int VoidedCount { get; init; }
+
+    /// <summary>Codes neither claimed nor voided (some may be past their expiry).</summary>
+    public int UnclaimedCount => Count - RedeemedCount - VoidedCount;
+}
+
+/// <summary>The outcome of voiding a batch.</summary>
+/// <param name="Found">False when there is no such batch.</param>
+/// <param name="VoidedCount">Codes this call made unusable (claimed codes are never touched).</param>
+/// <param name="VoidedFen">Their total value in fen: <paramref name="VoidedCount"/> × the batch's amount.</param>
+public sealed record VoidBatchOutcome(bool Found, int VoidedCount, long VoidedFen);
 
 /// <summary>Admin operations on redemption-code batches (creating, listing, exporting). Redeeming is <see cref="BillingLedger.RedeemAsync"/>.</summary>
 public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
@@ -84,9 +107,43 @@ public sealed class RedemptionCodeService(IDbContextFactory<PortalDbContext> dbF
                 b.Id, b.AmountFen, b.Count,
                 db.RedemptionCodes.Count(c => c.BatchId == b.Id && c.Status == RedemptionCodeStatus.Redeemed),
                 b.ExpiresAt, b.CreatedAt,
-                db.Users.Where(u => u.Id == b.CreatedByUserId).Select(u => u.Email).FirstOrDefault() ?? b.CreatedByUserId))
+                db.Users.Where(u => u.Id == b.CreatedByUserId).Select(u => u.Email).FirstOrDefault() ?? b.CreatedByUserId)
+            {
+                VoidedAt = b.VoidedAt,
+                VoidedCount = db.RedemptionCodes.Count(c => c.BatchId == b.Id && c.Status == RedemptionCodeStatus.Voided),
+            })
             .ToListAsync(ct);
         return (items, total);
+    }
+
+    /// <summary>
+    /// Voids a batch: every code of it still <see cref="RedemptionCodeStatus.Available"/> becomes
+    /// <see cref="RedemptionCodeStatus.Voided"/> in one guarded <c>UPDATE … WHERE Status = 'Available'</c>, so a code
+    /// claimed at the same moment is either claimed (and kept) or voided, never both; claimed codes and the balances
+    /// they credited are not touched. Voiding again voids whatever is still unclaimed (normally nothing).
+    /// </summary>
+    /// <returns>How many codes this call voided and their value.</returns>
+    public async Task<VoidBatchOutcome> VoidBatchAsync(Guid batchId, string adminUserId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var batch = await db.RedemptionCodeBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
+        if (batch is null) return new(false, 0, 0);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var voided = await db.RedemptionCodes.Where(c => c.BatchId == batchId && c.Status == RedemptionCodeStatus.Available)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, RedemptionCodeStatus.Voided), ct);
+        await db.RedemptionCodeBatches.Where(b => b.Id == batchId && b.VoidedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.VoidedAt, now).SetProperty(b => b.VoidedByUserId, adminUserId), ct);
+        await tx.CommitAsync(ct);
+        return new(true, voided, voided * batch.AmountFen);
+    }
+
+    /// <summary>Codes of a batch still unclaimed (and not voided), with their total value in fen — what voiding would take away.</summary>
+    public async Task<(int Count, long TotalFen)> UnclaimedAsync(Guid batchId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var codes = db.RedemptionCodes.Where(c => c.BatchId == batchId && c.Status == RedemptionCodeStatus.Available);
+        return (await codes.CountAsync(ct), await codes.SumAsync(c => (long?)c.AmountFen, ct) ?? 0);
     }
 
     /// <summary>

@@ -81,6 +81,7 @@ public sealed partial class TopUpPage : IDisposable
         BalanceChangeError.CodeNotFound => "No such redemption code. Check what you typed.",
         BalanceChangeError.CodeAlreadyRedeemed => "This code has already been redeemed.",
         BalanceChangeError.CodeExpired => "This code has expired.",
+        BalanceChangeError.CodeVoided => "This code was voided by the operator and can no longer be redeemed.",
         _ => "The code could not be redeemed.",
     };
 }

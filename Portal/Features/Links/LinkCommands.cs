@@ -6,19 +6,53 @@ namespace Portal.Features.Links;
 /// The billed link operations, shared by the API (seed 002) and the portal's forms: validate (no debit on bad
 /// input), then one write through <see cref="ChargeFlow.RunLocalAsync{T}"/>: the debit, the new link and the charge.
 /// </summary>
-public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.Extensions.Options.IOptions<LinksOptions> options)
+public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.Extensions.Options.IOptions<LinksOptions> options, TimeProvider time)
 {
     /// <summary>Shortens <paramref name="longUrl"/> (product <c>shortlink.create</c>).</summary>
-    public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
+    public Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, IReadOnlyCollection<string> ownHosts, CancellationToken ct) =>
+        CreateShortLinkAsync(caller, longUrl, ShortLinkDetails.None, ownHosts, ct);
+
+    /// <summary>
+    /// Shortens <paramref name="longUrl"/> with optional <paramref name="details"/> (slug, title, tags, expiry, maximum
+    /// visits; product <c>shortlink.create</c>). The target and the details are validated, and a chosen slug checked to
+    /// be free, before any debit; a slug taken by a concurrent request in the meantime is refused the same way, nothing
+    /// charged.
+    /// </summary>
+    public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, ShortLinkDetails details, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
     {
         var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
         if (error is not null) return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, error, ct);
-        return await flow.RunLocalAsync(caller.Debit(BillableProducts.ShortLinkCreate), () =>
+        var (valid, detailsError) = details.Validate(time.GetUtcNow());
+        if (detailsError is not null) return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, detailsError, ct);
+        if (valid!.Slug is { } slug && await links.IsCodeTakenAsync(slug, ct))
+            return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, ShortLinkSlug.TakenError, ct);
+        var result = await flow.RunLocalAsync(caller.Debit(BillableProducts.ShortLinkCreate), () =>
         {
-            var link = links.NewShortLink(caller.UserId, url!);
+            var link = links.NewShortLink(caller.UserId, url!, valid);
             return new LocalWork<ShortLink>(link, [link]);
         }, ct);
+        // A chosen slug cannot be drawn again: a collision at the insert means another request took it first (no debit).
+        if (result.Status == BilledStatus.InternalError && valid.Slug is { } raced && await links.IsCodeTakenAsync(raced, ct))
+            return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, ShortLinkSlug.TakenError, ct);
+        return result;
     }
+
+    /// <summary>
+    /// Owner: changes a link's target and details (not its code, not billed), with exactly the rules of creation. The
+    /// target is stored as validation normalised it. Returns an error message (Chinese), <see cref="NotFound"/> when
+    /// the user has no such live link, or null on success.
+    /// </summary>
+    public async Task<string?> UpdateShortLinkAsync(string userId, Guid id, string? longUrl, ShortLinkDetails details, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
+    {
+        var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
+        if (error is not null) return error;
+        var (valid, detailsError) = (details with { Slug = null }).Validate(time.GetUtcNow());
+        if (detailsError is not null) return detailsError;
+        return await links.UpdateShortLinkAsync(userId, id, url!, valid!, ct) ? null : NotFound;
+    }
+
+    /// <summary>Answer of <see cref="UpdateShortLinkAsync"/> when the link is not the user's or is gone.</summary>
+    public const string NotFound = "短链不存在";
 
     /// <summary>Creates <c>mp://{code}</c> for an AppID and page path (product <c>mplink.create</c>).</summary>
     public async Task<BilledResult<MiniProgramLink>> CreateMiniProgramLinkAsync(BillingCaller caller, string? appId, string? pagePath, CancellationToken ct)

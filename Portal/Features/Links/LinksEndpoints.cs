@@ -26,8 +26,23 @@ public sealed record DecodeLinkResponse(
     [property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("page")] string Page,
     [property: JsonPropertyName("current_balance")] string CurrentBalance);
 
-/// <summary>Seed 002 request bodies (documentation only; bodies are read by <see cref="ApiJson"/>).</summary>
-public sealed record ShortLinkRequest([property: JsonPropertyName("longUrl")] string LongUrl);
+/// <summary>
+/// Seed 002 §3 request body (documentation only; bodies are read by <see cref="ApiJson"/>), with the optional
+/// short-link details; a body with <c>longUrl</c> alone is the seed's request and is answered exactly as before.
+/// </summary>
+/// <param name="LongUrl">The address to shorten.</param>
+/// <param name="Slug">Optional chosen code: 3–32 of <c>A–Z a–z 0–9 - _</c>, starting with a letter or digit; not a reserved word, not taken.</param>
+/// <param name="Title">Optional label, at most 100 characters.</param>
+/// <param name="Tags">Optional tags: at most 10, each 1–24 letters, digits, <c>-</c> or <c>_</c>.</param>
+/// <param name="ExpiresAt">Optional ISO 8601 instant with offset, in the future; after it visitors get a 410 page.</param>
+/// <param name="MaxVisits">Optional 1–1000000000; after that many redirects visitors get a 410 page.</param>
+public sealed record ShortLinkRequest(
+    [property: JsonPropertyName("longUrl")] string LongUrl,
+    [property: JsonPropertyName("slug")] string? Slug = null,
+    [property: JsonPropertyName("title")] string? Title = null,
+    [property: JsonPropertyName("tags")] IReadOnlyList<string>? Tags = null,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt = null,
+    [property: JsonPropertyName("maxVisits")] long? MaxVisits = null);
 
 /// <summary>Seed 002 §1 request body.</summary>
 public sealed record MiniProgramLinkRequest([property: JsonPropertyName("appid")] string AppId, [property: JsonPropertyName("pagepath")] string PagePath);
@@ -49,7 +64,12 @@ public static class LinksEndpoints
             .WithSummary("Create a short link to a web address")
             .WithDescription("Stores `longUrl` (an absolute http or https address of at most 2048 characters) and answers its short link " +
                 "`{base}/s/{code}`, which redirects with 302. Billed. Addresses that are not globally reachable, IP literals outside " +
-                "public unicast space, look-alike hosts and blocked domains are refused with 400 before any charge.")
+                "public unicast space, look-alike hosts and blocked domains are refused with 400 before any charge. Optional fields: " +
+                "`slug` (the code to use instead of a random one: 3–32 of `A-Z a-z 0-9 - _`, starting with a letter or digit; reserved " +
+                "words such as `api`, `admin`, `account` and a slug already taken are refused with 400), `title` (≤ 100 characters), " +
+                "`tags` (array of at most 10 strings of 1–24 letters, digits, `-` or `_`), `expiresAt` (ISO 8601 instant with offset, " +
+                "in the future) and `maxVisits` (1–1000000000); an expired link, or one whose visits reached `maxVisits`, answers " +
+                "visitors with a 410 page. Any invalid optional field is a 400 before any charge. The response is the same with or without them.")
             .Accepts<ShortLinkRequest>("application/json", "*/*")
             .Produces<ShortLinkResponse>().Produces<GatewayError>(400).Produces<GatewayError>(401).Produces<GatewayError>(402).Produces<GatewayError>(500);
         api.MapPost("/generate-miniprogram-link", GenerateMiniProgramLink).WithName("GenerateMiniProgramLink")
@@ -69,13 +89,30 @@ public static class LinksEndpoints
         var pub = app.MapGroup("").WithTags(OpenApiTags.PublicLinks).AllowAnonymous().WithMetadata(PublicPage.Marker);
         pub.MapGet("/s/{code}", VisitShortLink).WithName("VisitShortLink").WithSummary("Follow a short link")
             .WithDescription("Redirects (302) to the stored address and counts the visit. The `Location` header is ASCII: an " +
-                "internationalised host is written in punycode. An unknown link is a 404 page, one an operator disabled a 410 page.")
+                "internationalised host is written in punycode. An unknown or deleted link is a 404 page; one that was disabled, has expired or has reached its " +
+                "maximum number of visits is a 410 page (in Chinese and English). Visits are counted per day, referrer host and device class; no address is kept.")
             .Produces(302).Produces(404, contentType: "text/html").Produces(410, contentType: "text/html");
         pub.MapGet("/m/{code}", OpenMiniProgramLink).WithName("OpenMiniProgramLink").WithSummary("Open the landing page of an mp:// link")
             .WithDescription("An HTML page that opens the mini-program through `weixin://dl/business/`: on a phone or inside WeChat it " +
                 "follows the scheme by itself; on a desktop it shows a QR code of the page to scan with WeChat. The answer varies by `User-Agent`.")
             .Produces(200, contentType: "text/html").Produces(404, contentType: "text/html");
+
+        // The owner's QR code downloads (portal cookie, not the API): not part of the public API description.
+        app.MapGet("/links/short/{id:guid}/qr.{format}", ShortLinkQrCode).RequireAuthorization().WithName("ShortLinkQrCode").ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>
+    /// A QR code of one of the signed-in user's short links (<c>{base}/s/{code}</c>) as <c>png</c> or <c>svg</c>, as an
+    /// attachment named after the code. 404 for another owner's link, a deleted one or another format.
+    /// </summary>
+    internal static async Task<IResult> ShortLinkQrCode(Guid id, string format, HttpRequest request, ClaimsPrincipal user, LinkService links, PublicUrls urls, CancellationToken ct)
+    {
+        if (format is not ("png" or "svg")) return TypedResults.NotFound();
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null || await links.GetShortLinkAsync(userId, id, ct) is not { } link) return TypedResults.NotFound();
+        var (bytes, type) = ShortLinkQr.Render(urls.Absolute(request, "/s/" + link.Code), format);
+        return TypedResults.File(bytes, type, $"shortlink-{link.Code}.{format}");
     }
 
     internal static async Task<IResult> GenerateShortLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands, PublicUrls urls)
@@ -84,10 +121,49 @@ public static class LinksEndpoints
         if (error is not null) return Envelope.Refusal(400, error);
         var (longUrl, fieldError) = ApiJson.RequiredString(body, "longUrl");
         if (fieldError is not null) return Envelope.Refusal(400, fieldError);
+        var (details, detailsError) = ReadShortLinkDetails(body);
+        if (detailsError is not null) return Envelope.Refusal(400, detailsError);
 
-        var result = await commands.CreateShortLinkAsync(BillingCaller.FromApi(http, user), longUrl, urls.OwnHosts(http.Request), http.RequestAborted);
+        var result = await commands.CreateShortLinkAsync(BillingCaller.FromApi(http, user), longUrl, details!, urls.OwnHosts(http.Request), http.RequestAborted);
         return Envelope.Billed(result, (link, balance) =>
             new ShortLinkResponse(200, "短链生成成功，费用已扣除", urls.Absolute(http.Request, "/s/" + link.Code), Money.Format(balance)));
+    }
+
+    /// <summary>
+    /// The optional fields of a short-link request (<see cref="ShortLinkRequest"/>): each may be absent or null; one
+    /// present with the wrong JSON type is an error naming it. Values are checked later by <see cref="ShortLinkDetails.Validate"/>.
+    /// </summary>
+    internal static (ShortLinkDetails? Details, string? Error) ReadShortLinkDetails(System.Text.Json.JsonElement body)
+    {
+        var (slug, slugError) = ApiJson.OptionalString(body, "slug");
+        if (slugError is not null) return (null, slugError);
+        var (title, titleError) = ApiJson.OptionalString(body, "title");
+        if (titleError is not null) return (null, titleError);
+        List<string>? tags = null;
+        if (body.TryGetProperty("tags", out var t) && t.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (t.ValueKind != System.Text.Json.JsonValueKind.Array || t.EnumerateArray().Any(e => e.ValueKind != System.Text.Json.JsonValueKind.String))
+                return (null, "参数 tags 必须是字符串数组");
+            tags = t.EnumerateArray().Select(e => e.GetString()!).ToList();
+        }
+        var (expires, expiresError) = ApiJson.OptionalString(body, "expiresAt");
+        if (expiresError is not null) return (null, expiresError);
+        DateTimeOffset? expiresAt = null;
+        if (expires is not null)
+        {
+            // An instant needs its offset: "2026-12-31T23:59:59" alone would mean a different moment to each reader.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(expires, @"(Z|[+-]\d{2}:?\d{2})$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+                || !DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+                return (null, ShortLinkDetails.ExpiresAtFormatError);
+            expiresAt = parsed;
+        }
+        long? maxVisits = null;
+        if (body.TryGetProperty("maxVisits", out var m) && m.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (m.ValueKind != System.Text.Json.JsonValueKind.Number || !m.TryGetInt64(out var max)) return (null, ShortLinkDetails.MaxVisitsError);
+            maxVisits = max;
+        }
+        return (new ShortLinkDetails(slug, title, tags, expiresAt, maxVisits), null);
     }
 
     internal static async Task<IResult> GenerateMiniProgramLink(HttpContext http, ClaimsPrincipal user, LinkCommands commands)
@@ -117,13 +193,17 @@ public static class LinksEndpoints
 
     private static GatewayEnvelope Envelope => GatewayEnvelope.Instance;
 
-    internal static async Task<IResult> VisitShortLink(string code, LinkService links, CancellationToken ct)
+    internal static async Task<IResult> VisitShortLink(string code, HttpRequest request, LinkService links, CancellationToken ct)
     {
-        var visit = await links.VisitShortLinkAsync(code, ct);
+        var visit = await links.VisitShortLinkAsync(code, request.Headers.Referer, request.Headers.UserAgent, ct);
         return visit switch
         {
             null => PublicPage.Html(404, "短链不存在", "这个短链不存在或已被删除。", "The short link does not exist or was removed."),
-            { Disabled: true } => PublicPage.Html(410, "短链已停用", "这个短链已被管理员停用，无法继续访问。", "This short link was disabled by the operator."),
+            { State: ShortLinkState.Disabled } => PublicPage.Html(410, "短链已停用", "这个短链已被停用，无法继续访问。", "This short link has been disabled."),
+            { State: ShortLinkState.Expired } => PublicPage.Html(410, "短链已过期", "这个短链已过有效期，无法继续访问。如需访问，请联系分享链接的人。",
+                "This short link has expired. Ask whoever shared it for a new one."),
+            { State: ShortLinkState.Exhausted } => PublicPage.Html(410, "短链访问次数已用完", "这个短链已达到最大访问次数，无法继续访问。如需访问，请联系分享链接的人。",
+                "This short link has reached its maximum number of visits. Ask whoever shared it for a new one."),
             // A Location header is ASCII only; a target that cannot be written as one is shown, never a 500.
             _ when ShortLinkTarget.AsLocation(visit.Target!) is { } location => TypedResults.Redirect(location),
             _ => PublicPage.Html(410, "短链目标无效", "这个短链的目标地址无法打开。", "The target of this short link is not a valid address."),
@@ -152,5 +232,20 @@ public static class LinksEndpoints
         var (page, query) = MiniProgramPage.Split(pagePath);
         var url = $"weixin://dl/business/?appid={Uri.EscapeDataString(appId)}&path={Uri.EscapeDataString(page)}";
         return query.Length == 0 ? url : url + "&query=" + Uri.EscapeDataString(query);
+    }
+}
+
+/// <summary>QR codes of short links (QRCoder, error correction M: about 15% of the code may be damaged).</summary>
+public static class ShortLinkQr
+{
+    /// <summary>The QR code of <paramref name="url"/>: <c>png</c> (8 pixels a module) or <c>svg</c> (scalable).</summary>
+    /// <returns>The bytes and their content type.</returns>
+    public static (byte[] Bytes, string ContentType) Render(string url, string format)
+    {
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(url, QRCoder.QRCodeGenerator.ECCLevel.M);
+        return format == "svg"
+            ? (System.Text.Encoding.UTF8.GetBytes(new QRCoder.SvgQRCode(data).GetGraphic(8)), "image/svg+xml")
+            : (new QRCoder.PngByteQRCode(data).GetGraphic(8), "image/png");
     }
 }

@@ -6,7 +6,10 @@ public sealed class ShortLink
     /// <summary>Time-ordered id (UUIDv7).</summary>
     public Guid Id { get; init; }
 
-    /// <summary>Unique base62 code (7 chars).</summary>
+    /// <summary>
+    /// Unique code: 7 random base62 characters, or a slug the owner chose (<see cref="ShortLinkSlug"/>: 3–32 of
+    /// <c>A–Z a–z 0–9 - _</c>, reserved words refused). Never changes.
+    /// </summary>
     public required string Code { get; init; }
 
     /// <summary>Owner.</summary>
@@ -27,8 +30,48 @@ public sealed class ShortLink
     /// <summary>When an admin disabled the link (UTC); visitors then see a notice instead of the redirect.</summary>
     public DateTimeOffset? DisabledAt { get; init; }
 
-    /// <summary>The admin who disabled it.</summary>
+    /// <summary>Who disabled it: an admin, or the owner (then equal to <see cref="UserId"/>).</summary>
     public string? DisabledByUserId { get; init; }
+
+    /// <summary>The owner's label (≤ 100 chars), or null.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The owner's tags joined by commas (see <see cref="ShortLinkTags"/>), or null.</summary>
+    public string? Tags { get; init; }
+
+    /// <summary>After this instant (UTC) visitors get a 410 page instead of the redirect; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Redirects served before visitors get a 410 page instead; null for unlimited.</summary>
+    public long? MaxVisits { get; init; }
+
+    /// <summary>
+    /// When the owner deleted it (UTC): visitors get a 404 and the owner no longer sees it, while the row stays for the
+    /// charge that created it, and its code stays taken so that nobody else can take over its visitors.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+}
+
+/// <summary>
+/// Visits of one short link on one UTC day from one referrer host and one class of device — the only visit detail
+/// kept (no IP address, no full referrer, no user agent). Gathered in memory and written with the visit counts.
+/// </summary>
+public sealed class ShortLinkVisitStat
+{
+    /// <summary>The link's <see cref="ShortLink.Code"/>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>UTC day as <c>yyyyMMdd</c>, e.g. <c>20261205</c>.</summary>
+    public int Day { get; init; }
+
+    /// <summary>Lower-case host of the <c>Referer</c> header (≤ 100 chars), or empty for none (typed, app, QR scan).</summary>
+    public required string ReferrerHost { get; init; }
+
+    /// <summary>Device class from the <c>User-Agent</c> (<see cref="VisitorDevices.Classify"/>).</summary>
+    public VisitorDevice Device { get; init; }
+
+    /// <summary>Visits counted.</summary>
+    public long Visits { get; init; }
 }
 
 /// <summary>

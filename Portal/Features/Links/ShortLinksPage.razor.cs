@@ -12,7 +12,7 @@ using Portal.Resources;
 namespace Portal.Features.Links;
 
 /// <summary>
-/// <c>/links/short</c>: shortens a URL through <see cref="LinkCommands.CreateShortLinkAsync"/> (billed like the API, with
+/// <c>/links/short</c>: shortens a URL through <see cref="LinkCommands"/> (billed like the API, with
 /// the same validation before any debit) and lists the user's short links with their visit counts.
 /// </summary>
 public sealed partial class ShortLinksPage
@@ -25,6 +25,9 @@ public sealed partial class ShortLinksPage
     [Inject] private IOptions<PortalOptions> Options { get; set; } = default!;
     [Inject] private NavigationManager Nav { get; set; } = default!;
     [Inject] private IStringLocalizer<SharedResource> L { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private MudForm form = default!;
@@ -39,6 +42,9 @@ public sealed partial class ShortLinksPage
     private long balanceAfterFen;
     private string userId = "";
     private IReadOnlyCollection<string> ownHosts = [];
+    private bool showOptions;
+    private ShortLinkFormFields fields = new();
+    private string? search;
 
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
@@ -70,7 +76,7 @@ public sealed partial class ShortLinksPage
         try
         {
             var caller = BillingCaller.FromPortal(userId);
-            var result = await Commands.CreateShortLinkAsync(caller, longUrl, ownHosts, CancellationToken.None);
+            var result = await Commands.CreateShortLinkAsync(caller, longUrl, fields.ToDetails(), ownHosts, CancellationToken.None);
             balanceAfterFen = result.BalanceFen;
             Balance.Set(result.BalanceFen);
             switch (result.Status)
@@ -78,6 +84,7 @@ public sealed partial class ShortLinksPage
                 case BilledStatus.Succeeded:
                     created = result.Value;
                     await form.ResetAsync();
+                    fields = new ShortLinkFormFields();
                     await table.ReloadServerData();
                     break;
                 case BilledStatus.InsufficientFunds:
@@ -98,7 +105,53 @@ public sealed partial class ShortLinksPage
     {
         // The table may ask for its first page before OnInitializedAsync has finished.
         if (userId.Length == 0) userId = (await AuthState).User.UserId();
-        var (items, total) = await Links.ListShortLinksAsync(userId, state.Page * state.PageSize, state.PageSize, ct);
+        var (items, total) = await Links.ListShortLinksAsync(userId, search, state.Page * state.PageSize, state.PageSize, ct);
         return new TableData<ShortLinkRow> { Items = items, TotalItems = total };
+    }
+
+    private async Task OnSearchAsync(string? value)
+    {
+        search = value;
+        await table.ReloadServerData();
+    }
+
+    /// <summary>Resource key of a link's state as a visitor meets it now.</summary>
+    internal static string StateKey(ShortLinkState state) => state switch
+    {
+        ShortLinkState.Disabled => "Disabled",
+        ShortLinkState.Expired => "Expired",
+        ShortLinkState.Exhausted => "Visit limit reached",
+        _ => "Active",
+    };
+
+    private string StateLabel(ShortLinkRow link) => link.DisabledByAdmin ? "Disabled by an administrator" : StateKey(link.StateAt(Time.GetUtcNow()));
+
+    private Color StateColor(ShortLinkRow link) => link.StateAt(Time.GetUtcNow()) == ShortLinkState.Active ? Color.Success : Color.Default;
+
+    private async Task EditAsync(ShortLinkRow link)
+    {
+        var parameters = new DialogParameters<ShortLinkEditDialog> { { d => d.UserId, userId }, { d => d.Link, link }, { d => d.OwnHosts, ownHosts } };
+        var dialog = await Dialogs.ShowAsync<ShortLinkEditDialog>(L["Edit short link"], parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add(L["Short link saved"], Severity.Success);
+            await table.ReloadServerData();
+        }
+    }
+
+    private async Task SetDisabledAsync(ShortLinkRow link, bool disabled)
+    {
+        if (await Links.SetShortLinkDisabledByOwnerAsync(userId, link.Id, disabled, CancellationToken.None))
+            Snackbar.Add(disabled ? L["Short link disabled: visitors now see a notice."] : L["Short link enabled again."], Severity.Success);
+        await table.ReloadServerData();
+    }
+
+    private async Task DeleteAsync(ShortLinkRow link)
+    {
+        if (!await ConfirmDialog.AskAsync(Dialogs, L["Delete short link?"],
+                L["{0} will stop working for everyone, and its code cannot be used again. The fee paid for it is not refunded.", ShortUrl(link.Code)].Value,
+                L["Delete"], L["Cancel"], destructive: true)) return;
+        if (await Links.DeleteShortLinkAsync(userId, link.Id, CancellationToken.None)) Snackbar.Add(L["Short link deleted."], Severity.Success);
+        await table.ReloadServerData();
     }
 }

@@ -32,6 +32,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<ApiTokenDailySpend> ApiTokenDailySpends => Set<ApiTokenDailySpend>();
     public DbSet<ShortLink> ShortLinks => Set<ShortLink>();
     public DbSet<MiniProgramLink> MiniProgramLinks => Set<MiniProgramLink>();
+    public DbSet<ShortLinkVisitStat> ShortLinkVisitStats => Set<ShortLinkVisitStat>();
     public DbSet<MiniProgramCodeImage> MiniProgramCodeImages => Set<MiniProgramCodeImage>();
     public DbSet<MiniProgramApp> MiniProgramApps => Set<MiniProgramApp>();
     public DbSet<WeChatTokenState> WeChatAccessTokens => Set<WeChatTokenState>();
@@ -55,6 +56,7 @@ public abstract class PortalDbContext(DbContextOptions options)
         builder.ApplyConfiguration(new ApiTokenConfiguration());
         builder.ApplyConfiguration(new ApiTokenDailySpendConfiguration());
         builder.ApplyConfiguration(new ShortLinkConfiguration());
+        builder.ApplyConfiguration(new ShortLinkVisitStatConfiguration());
         builder.ApplyConfiguration(new MiniProgramLinkConfiguration());
         builder.ApplyConfiguration(new IdempotencyRecordConfiguration());
         builder.ApplyConfiguration(new MiniProgramCodeImageConfiguration());

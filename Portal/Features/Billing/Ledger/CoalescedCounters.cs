@@ -26,6 +26,8 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     private Dictionary<Guid, TokenUse> _tokens = [];
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _shortLinks = [];
     private Dictionary<string, (long Count, DateTimeOffset LastAt)> _miniProgramLinks = [];
+    private Dictionary<VisitStatKey, long> _visitStats = [];
+    private Dictionary<string, (long Count, DateTimeOffset LastAt)>? _shortLinksInFlight;
     private readonly SemaphoreSlim _flushing = new(1, 1);
 
     /// <summary>Records that token <paramref name="tokenId"/> was used at <paramref name="at"/> from <paramref name="ip"/>.</summary>
@@ -40,16 +42,40 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         lock (_gate) Count(_shortLinks, code, 1, at);
     }
 
+    /// <summary>Most distinct (link, day, referrer host, device) rows gathered between two writes; past it, new referrer hosts are counted as <see cref="Links.ShortLinkVisitDetail.OtherHost"/>.</summary>
+    public const int MaxVisitStatRows = 10_000;
+
+    /// <summary>
+    /// Counts one visit of short link <paramref name="code"/> and adds it to the link's statistics of the UTC day of
+    /// <paramref name="at"/>, <paramref name="referrerHost"/> (empty for none) and <paramref name="device"/>.
+    /// </summary>
+    public void ShortLinkVisited(string code, DateTimeOffset at, string referrerHost, Links.VisitorDevice device)
+    {
+        var key = new VisitStatKey(code, ApiTokens.ApiTokenDailySpend.DayOf(at), referrerHost, device);
+        lock (_gate)
+        {
+            Count(_shortLinks, code, 1, at);
+            // A flood of made-up Referer hosts must not grow memory without bound: past the cap they share one row.
+            if (_visitStats.Count >= MaxVisitStatRows && !_visitStats.ContainsKey(key)) key = key with { ReferrerHost = Links.ShortLinkVisitDetail.OtherHost };
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_visitStats, key, out _)++;
+        }
+    }
+
     /// <summary>Counts one visit of mini-program link <paramref name="code"/>.</summary>
     public void MiniProgramLinkVisited(string code, DateTimeOffset at)
     {
         lock (_gate) Count(_miniProgramLinks, code, 1, at);
     }
 
-    /// <summary>Visits of short link <paramref name="code"/> not written yet.</summary>
+    /// <summary>Visits of short link <paramref name="code"/> not written yet (including those being written right now).</summary>
     public long PendingShortLinkVisits(string code)
     {
-        lock (_gate) return _shortLinks.TryGetValue(code, out var v) ? v.Count : 0;
+        lock (_gate)
+        {
+            var pending = _shortLinks.TryGetValue(code, out var v) ? v.Count : 0;
+            if (_shortLinksInFlight is { } inFlight && inFlight.TryGetValue(code, out var w)) pending += w.Count;
+            return pending;
+        }
     }
 
     private static void Count(Dictionary<string, (long Count, DateTimeOffset LastAt)> map, string code, long n, DateTimeOffset at)
@@ -59,7 +85,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     }
 
     /// <summary>
-    /// Writes everything gathered so far in one ledger operation, rows in one order (token id, link code) so that
+    /// Writes everything gathered so far in one ledger operation, rows in one order (token id, link code, statistics key) so that
     /// instances flushing the same rows at the same moment queue behind each other instead of deadlocking. When the
     /// write fails or is refused, the counts are put back for the next flush.
     /// </summary>
@@ -71,39 +97,48 @@ public sealed class CoalescedCounters(LedgerWriter writer)
         {
             Dictionary<Guid, TokenUse> tokens;
             Dictionary<string, (long Count, DateTimeOffset LastAt)> shortLinks, miniProgramLinks;
+            Dictionary<VisitStatKey, long> visitStats;
             lock (_gate)
             {
                 if (_tokens.Count == 0 && _shortLinks.Count == 0 && _miniProgramLinks.Count == 0) return false;
                 (tokens, _tokens) = (_tokens, []);
                 (shortLinks, _shortLinks) = (_shortLinks, []);
+                _shortLinksInFlight = shortLinks;
                 (miniProgramLinks, _miniProgramLinks) = (_miniProgramLinks, []);
+                (visitStats, _visitStats) = (_visitStats, []);
             }
             try
             {
-                var written = await writer.SubmitAsync(new FlushCountersOp(tokens.Values.OrderBy(t => t.TokenId).ToList(), Visits(shortLinks), Visits(miniProgramLinks)));
-                if (!written) PutBack(tokens, shortLinks, miniProgramLinks);
+                var stats = visitStats
+                    .OrderBy(kv => kv.Key.Code, StringComparer.Ordinal).ThenBy(kv => kv.Key.Day)
+                    .ThenBy(kv => kv.Key.ReferrerHost, StringComparer.Ordinal).ThenBy(kv => kv.Key.Device)
+                    .Select(kv => new VisitStatCount(kv.Key, kv.Value)).ToList();
+                var written = await writer.SubmitAsync(new FlushCountersOp(tokens.Values.OrderBy(t => t.TokenId).ToList(), Visits(shortLinks), Visits(miniProgramLinks), stats));
+                if (!written) PutBack(tokens, shortLinks, miniProgramLinks, visitStats);
                 return written;
             }
             catch (Exception)
             {
-                PutBack(tokens, shortLinks, miniProgramLinks);
+                PutBack(tokens, shortLinks, miniProgramLinks, visitStats);
                 throw;
             }
         }
         finally
         {
+            lock (_gate) _shortLinksInFlight = null;
             _flushing.Release();
         }
     }
 
     private void PutBack(Dictionary<Guid, TokenUse> tokens, Dictionary<string, (long Count, DateTimeOffset LastAt)> shortLinks,
-        Dictionary<string, (long Count, DateTimeOffset LastAt)> miniProgramLinks)
+        Dictionary<string, (long Count, DateTimeOffset LastAt)> miniProgramLinks, Dictionary<VisitStatKey, long> visitStats)
     {
         lock (_gate)
         {
             foreach (var (id, use) in tokens) _tokens.TryAdd(id, use);
             foreach (var (code, v) in shortLinks) Count(_shortLinks, code, v.Count, v.LastAt);
             foreach (var (code, v) in miniProgramLinks) Count(_miniProgramLinks, code, v.Count, v.LastAt);
+            foreach (var (key, n) in visitStats) System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_visitStats, key, out _) += n;
         }
     }
 

@@ -197,7 +197,8 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
 }
 
 /// <summary>Coalesced counters: token last-use times and link visit counts gathered in memory since the last flush.</summary>
-internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, IReadOnlyCollection<LinkVisits> shortLinks, IReadOnlyCollection<LinkVisits> miniProgramLinks)
+internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, IReadOnlyCollection<LinkVisits> shortLinks, IReadOnlyCollection<LinkVisits> miniProgramLinks,
+    IReadOnlyCollection<VisitStatCount>? visitStats = null)
     : LedgerOp<bool>
 {
     public override string LockKey => "";
@@ -207,6 +208,12 @@ internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, I
         foreach (var use in tokenUses) session.Execute(session.TouchToken, use.TokenId, use.At, use.Ip, use.At);
         foreach (var link in shortLinks) session.Execute(session.CountShortLinkVisits, link.Code, link.Visits, link.LastAt);
         foreach (var link in miniProgramLinks) session.Execute(session.CountMiniProgramLinkVisits, link.Code, link.Visits);
+        foreach (var stat in visitStats ?? [])
+        {
+            var (code, day, host, device) = stat.Key;
+            session.Execute(session.EnsureVisitStat, code, day, host, device);
+            session.Execute(session.AddVisitStat, code, day, host, device, stat.Visits);
+        }
         Record(true);
         return true;
     }
@@ -216,6 +223,12 @@ internal sealed class FlushCountersOp(IReadOnlyCollection<TokenUse> tokenUses, I
 
 /// <summary>A token's latest use since the last flush.</summary>
 internal readonly record struct TokenUse(Guid TokenId, DateTimeOffset At, string? Ip);
+
+/// <summary>One row of short-link visit statistics: link code, UTC day (<c>yyyyMMdd</c>), referrer host, device class.</summary>
+internal readonly record struct VisitStatKey(string Code, int Day, string ReferrerHost, Links.VisitorDevice Device);
+
+/// <summary>Visits of one statistics row since the last flush.</summary>
+internal readonly record struct VisitStatCount(VisitStatKey Key, long Visits);
 
 /// <summary>A link's visits since the last flush.</summary>
 internal readonly record struct LinkVisits(string Code, long Visits, DateTimeOffset LastAt);

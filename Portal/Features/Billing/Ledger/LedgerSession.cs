@@ -84,6 +84,19 @@ internal sealed class LedgerSession : IDisposable
             mVisits = sql.Column<MiniProgramLink>(nameof(MiniProgramLink.VisitCount));
         CountMiniProgramLinkVisits = sql.Prepare($"UPDATE {mpLinks} SET {mVisits} = {mVisits} + @p1 WHERE {mCode} = @p0",
             sql.Property<MiniProgramLink>(nameof(MiniProgramLink.Code)), sql.Property<MiniProgramLink>(nameof(MiniProgramLink.VisitCount)));
+
+        string stats = sql.Table<ShortLinkVisitStat>();
+        string S(string p) => sql.Column<ShortLinkVisitStat>(p);
+        var statKey = new[]
+        {
+            sql.Property<ShortLinkVisitStat>(nameof(ShortLinkVisitStat.Code)), sql.Property<ShortLinkVisitStat>(nameof(ShortLinkVisitStat.Day)),
+            sql.Property<ShortLinkVisitStat>(nameof(ShortLinkVisitStat.ReferrerHost)), sql.Property<ShortLinkVisitStat>(nameof(ShortLinkVisitStat.Device)),
+        };
+        string[] statKeyColumns = [S(nameof(ShortLinkVisitStat.Code)), S(nameof(ShortLinkVisitStat.Day)), S(nameof(ShortLinkVisitStat.ReferrerHost)), S(nameof(ShortLinkVisitStat.Device))];
+        var sVisits = S(nameof(ShortLinkVisitStat.Visits));
+        EnsureVisitStat = sql.Prepare(dialect.InsertIfMissing(stats, [.. statKeyColumns, sVisits], ["@p0", "@p1", "@p2", "@p3", "0"], statKeyColumns), statKey);
+        AddVisitStat = sql.Prepare($"UPDATE {stats} SET {sVisits} = {sVisits} + @p4 WHERE {statKeyColumns[0]} = @p0 AND {statKeyColumns[1]} = @p1 " +
+            $"AND {statKeyColumns[2]} = @p2 AND {statKeyColumns[3]} = @p3", [.. statKey, sql.Property<ShortLinkVisitStat>(nameof(ShortLinkVisitStat.Visits))]);
     }
 
     private static (LedgerCommand Debit, LedgerCommand Credit, LedgerCommand Balance) BalanceStatements(
@@ -162,6 +175,12 @@ internal sealed class LedgerSession : IDisposable
 
     /// <summary><c>(code, n)</c>.</summary>
     public LedgerCommand CountMiniProgramLinkVisits { get; }
+
+    /// <summary><c>(code, day, referrer host, device)</c>: creates the statistics row when missing.</summary>
+    public LedgerCommand EnsureVisitStat { get; }
+
+    /// <summary><c>(code, day, referrer host, device, n)</c>: adds visits to the statistics row.</summary>
+    public LedgerCommand AddVisitStat { get; }
 
     /// <summary>The open transaction.</summary>
     /// <exception cref="InvalidOperationException">No batch is running.</exception>

@@ -663,6 +663,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VoidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
@@ -718,10 +725,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("DisabledAt")
@@ -731,6 +741,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastVisitedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -738,6 +751,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<long?>("MaxVisits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(249)
+                        .HasColumnType("character varying(249)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -755,6 +779,31 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("ShortLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.Links.ShortLinkVisitStat", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReferrerHost")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Visits")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Code", "Day", "ReferrerHost", "Device");
+
+                    b.ToTable("ShortLinkVisitStats", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>

@@ -665,6 +665,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("VoidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
@@ -720,10 +727,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("nvarchar(16)");
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
                         .HasColumnType("datetimeoffset");
 
                     b.Property<DateTimeOffset?>("DisabledAt")
@@ -733,6 +743,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
 
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("LastVisitedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -740,6 +753,17 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(2048)
                         .HasColumnType("nvarchar(2048)");
+
+                    b.Property<long?>("MaxVisits")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(249)
+                        .HasColumnType("nvarchar(249)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -757,6 +781,31 @@ namespace Portal.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("ShortLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.Links.ShortLinkVisitStat", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ReferrerHost")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<long>("Visits")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Code", "Day", "ReferrerHost", "Device");
+
+                    b.ToTable("ShortLinkVisitStats", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>

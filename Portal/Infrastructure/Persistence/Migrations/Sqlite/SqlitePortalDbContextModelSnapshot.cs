@@ -650,6 +650,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("VoidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VoidedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
@@ -705,10 +712,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeletedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("DisabledAt")
@@ -718,12 +728,26 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastVisitedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LongUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MaxVisits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(249)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -742,6 +766,31 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("ShortLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.Links.ShortLinkVisitStat", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReferrerHost")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Visits")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Code", "Day", "ReferrerHost", "Device");
+
+                    b.ToTable("ShortLinkVisitStats", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Features.MiniProgramCodes.MiniProgramCodeImage", b =>
