@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Billing;
 using Portal.Features.WeChat;
@@ -168,6 +169,34 @@ public sealed class TestModeApiTests(WeChatFixture fx) : IClassFixture<WeChatFix
         Assert.Equal(502, refused.Status);
         Assert.Equal(["success", "message", "code", "timestamp"], refused.Body.EnumerateObject().Select(p => p.Name));
         await AssertSeparatedAsync(c.User);
+    }
+
+    [Fact]
+    public async Task TestShortLink_LivesADayAndServes100Visits_ALongerOneIsRefusedUncharged()
+    {
+        var c = await ArrangeAsync();
+        var before = DateTimeOffset.UtcNow;
+
+        var plain = await c.Client.PostAsync("/generate-shortlink", new { longUrl = "https://example.com/t" });
+        var forever = await c.Client.PostAsync("/generate-shortlink", new { longUrl = "https://example.com/u", maxVisits = 1000 });
+        var nextWeek = await c.Client.PostAsync("/generate-shortlink",
+            new { longUrl = "https://example.com/v", expiresAt = before.AddDays(7).ToString("yyyy-MM-dd'T'HH:mm:sszzz") });
+
+        Assert.Equal(200, plain.Status);
+        var code = plain.Body.GetProperty("short_url").GetString()!.Split('/')[^1];
+        await using (var db = await fx.Factory.DbAsync())
+        {
+            var link = await db.ShortLinks.SingleAsync(l => l.Code == code);
+            Assert.Equal(100, link.MaxVisits);
+            Assert.InRange(link.ExpiresAt!.Value, before.AddHours(24).AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(24));
+        }
+        foreach (var refused in new[] { forever, nextWeek })
+        {
+            Assert.Equal(400, refused.Status);
+            Assert.Contains("测试模式", refused.Body.GetProperty("msg").GetString());
+        }
+        Assert.Single(await fx.Factory.ChargesOfAsync(c.User.Id));
+        Assert.Equal(TestCredit - 10, await AssertSeparatedAsync(c.User));
     }
 
     [Fact]

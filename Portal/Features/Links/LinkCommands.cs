@@ -16,13 +16,16 @@ public sealed class LinkCommands(LinkService links, ChargeFlow flow, Microsoft.E
     /// Shortens <paramref name="longUrl"/> with optional <paramref name="details"/> (slug, title, tags, expiry, maximum
     /// visits; product <c>shortlink.create</c>). The target and the details are validated, and a chosen slug checked to
     /// be free, before any debit; a slug taken by a concurrent request in the meantime is refused the same way, nothing
-    /// charged.
+    /// charged. A test-mode caller's link lives at most a day and serves at most 100 visits
+    /// (<see cref="ShortLinkDetails.ForTestMode"/>).
     /// </summary>
     public async Task<BilledResult<ShortLink>> CreateShortLinkAsync(BillingCaller caller, string? longUrl, ShortLinkDetails details, IReadOnlyCollection<string> ownHosts, CancellationToken ct)
     {
         var (url, error) = ShortLinkTarget.Validate(longUrl, ownHosts, options.Value.BlockedDomains);
         if (error is not null) return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, error, ct);
-        var (valid, detailsError) = details.Validate(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var (valid, detailsError) = details.Validate(now);
+        if (detailsError is null && caller.Test) (valid, detailsError) = valid!.ForTestMode(now);
         if (detailsError is not null) return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, detailsError, ct);
         if (valid!.Slug is { } slug && await links.IsCodeTakenAsync(slug, ct))
             return await flow.RejectAsync<ShortLink>(caller, BilledStatus.InvalidInput, ShortLinkSlug.TakenError, ct);

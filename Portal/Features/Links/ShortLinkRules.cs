@@ -116,6 +116,31 @@ public sealed record ShortLinkDetails(string? Slug = null, string? Title = null,
     public const string MaxVisitsError = "maxVisits 必须是 1 到 1000000000 之间的整数";
 
     /// <summary>
+    /// How long a short link made in test mode (a <c>wxp_test_</c> token, or the portal switched to Test) may live: it
+    /// works like a live one, but test credit is free, so a test link must not be a free permanent link.
+    /// </summary>
+    public static readonly TimeSpan TestModeLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Most visits a test-mode short link may serve.</summary>
+    public const long TestModeMaxVisits = 100;
+
+    /// <summary>Message of test-mode details beyond <see cref="TestModeLifetime"/> or <see cref="TestModeMaxVisits"/>.</summary>
+    public const string TestModeLimitError = "测试模式的短链最长有效 24 小时、最多 100 次访问：请调整 expiresAt / maxVisits，或使用正式令牌";
+
+    /// <summary>
+    /// The limits of a test-mode link applied to already validated details: an absent expiry becomes
+    /// <see cref="TestModeLifetime"/> from <paramref name="now"/> and an absent visit limit <see cref="TestModeMaxVisits"/>;
+    /// a later expiry or a larger limit is refused (never shortened silently).
+    /// </summary>
+    /// <returns>The details with both limits set, or <see cref="TestModeLimitError"/>.</returns>
+    public (ShortLinkDetails? Details, string? Error) ForTestMode(DateTimeOffset now)
+    {
+        var latest = now + TestModeLifetime;
+        if (ExpiresAt > latest || MaxVisits > TestModeMaxVisits) return (null, TestModeLimitError);
+        return (this with { ExpiresAt = (ExpiresAt ?? latest).ToUniversalTime(), MaxVisits = MaxVisits ?? TestModeMaxVisits }, null);
+    }
+
+    /// <summary>
     /// Checks every field and normalises them: blank slug and title become null, tags are trimmed and deduplicated,
     /// the expiry is made UTC. The slug's availability is not checked here (<see cref="LinkService.IsCodeTakenAsync"/>).
     /// </summary>
