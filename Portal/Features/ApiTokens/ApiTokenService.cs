@@ -8,28 +8,6 @@ using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.ApiTokens;
 
-/// <summary>A token as listed to its owner (never the secret or its hash).</summary>
-public sealed record ApiTokenSummary(Guid Id, string Name, string Prefix, string Last4, DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string? LastUsedIp, DateTimeOffset? RevokedAt,
-    long? DailySpendCapFen = null, string? AllowedIps = null, string? AllowedOrigins = null)
-{
-    /// <summary>What the list shows: <c>wxp_7Hq2xY…aB3d</c>.</summary>
-    public string Display => $"{Prefix}…{Last4}";
-
-    /// <summary>True for a test-mode token (<c>wxp_test_…</c>).</summary>
-    public bool IsTest => ApiTokenFormat.IsTest(Prefix);
-}
-
-/// <summary>A freshly issued token: <see cref="Secret"/> is shown once and never stored.</summary>
-public sealed record IssuedApiToken(ApiTokenSummary Token, string Secret);
-
-/// <summary>Who an API token authenticates.</summary>
-/// <param name="TokenId">The token.</param>
-/// <param name="UserId">Its owner.</param>
-/// <param name="Test">True for a test-mode token: test balance, WeChat simulator.</param>
-/// <param name="AllowedOrigins">The browser origins it accepts (see <see cref="ApiTokenOriginAllowList"/>), comma-separated, or null.</param>
-public sealed record ApiTokenPrincipal(Guid TokenId, string UserId, bool Test = false, string? AllowedOrigins = null);
-
 /// <summary>
 /// Issuing, listing, revoking and verifying API tokens. Verification reads from memory: a token's facts (owner, expiry,
 /// revocation, allow-list, daily cap, the owner's suspension) are kept for <see cref="CachingOptions.EntryLifetime"/>
@@ -296,23 +274,4 @@ public sealed class ApiTokenService
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
         new(t.Id, t.Name, t.Prefix, t.Last4, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.LastUsedIp, t.RevokedAt, t.DailySpendCapFen, t.AllowedIps, t.AllowedOrigins);
-}
-
-/// <summary>Configuration section <c>ApiTokens</c>.</summary>
-public sealed class ApiTokenOptions
-{
-    /// <summary>Section name.</summary>
-    public const string Section = "ApiTokens";
-
-    /// <summary>Most live (not revoked, not expired) tokens one user may hold. Default 50.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
-    public int MaxLivePerUser { get; set; } = 50;
-}
-
-/// <summary>A user asked for a token beyond <see cref="ApiTokenOptions.MaxLivePerUser"/>.</summary>
-/// <param name="limit">The limit.</param>
-public sealed class TooManyTokensException(int limit) : InvalidOperationException($"at most {limit} live tokens per user: revoke one first")
-{
-    /// <summary>The limit.</summary>
-    public int Limit { get; } = limit;
 }
