@@ -14,6 +14,9 @@ namespace Portal.Tests.Components;
 /// <summary>Long values in tables, times in China Standard Time, one feedback per action, the live balance chip.</summary>
 public sealed class TablesAndFeedbackTests : PortalComponentTest
 {
+    // Its tests assert site-wide state (balance watchers, prices), which a neighbour test would have changed.
+    protected override bool ShareApp => false;
+
     [Theory]
     [InlineData("en", "2026-11-26 02:51 CST")]
     [InlineData("zh-CN", "2026-11-26 02:51 北京时间")]

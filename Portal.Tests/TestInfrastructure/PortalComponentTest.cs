@@ -21,8 +21,11 @@ namespace Portal.Tests.TestInfrastructure;
 /// <summary>
 /// Base of the bUnit tests: a <see cref="BunitContext"/> with MudBlazor services, loose JS interop, test
 /// authorization and an interactive-server renderer, wired to the REAL feature services of a <see cref="PortalFactory"/>
-/// app over a fresh SQLite database. Disposed through <see cref="IAsyncLifetime"/>: MudBlazor's popover service is
-/// async-disposable only, so the context and the app are disposed asynchronously, context first.
+/// app over a fresh SQLite database. The tests of one class share that app (booted and migrated once, see
+/// <see cref="SharedComponentApps"/>); each test signs in its own new user, so only a class whose tests assert
+/// site-wide state (prices, audit totals, watchers) sets <see cref="ShareApp"/> to false and gets an app per test.
+/// Disposed through <see cref="IAsyncLifetime"/>: MudBlazor's popover service is async-disposable only, so the context
+/// is disposed asynchronously, then the test's scope (and its own app, when it has one).
 /// </summary>
 public abstract class PortalComponentTest : IAsyncLifetime
 {
@@ -35,8 +38,21 @@ public abstract class PortalComponentTest : IAsyncLifetime
         BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
     }
 
+    /// <summary>Creates the test with its class's shared app, or its own app when <see cref="ShareApp"/> is false.</summary>
+    protected PortalComponentTest()
+    {
+        // ShareApp is a constant per class, so reading the override here is safe.
+        Factory = ShareApp ? SharedComponentApps.For(GetType()) : new PortalFactory();
+    }
+
+    /// <summary>
+    /// True (the default) when the tests of this class may share one app; false for a class whose tests assert
+    /// state of the whole site, which another test of the class would have changed.
+    /// </summary>
+    protected virtual bool ShareApp => true;
+
     /// <summary>The app whose services the components use.</summary>
-    protected PortalFactory Factory { get; } = new();
+    protected PortalFactory Factory { get; }
 
     /// <summary>The bUnit context.</summary>
     protected BunitContext Ctx { get; } = new();
@@ -132,6 +148,28 @@ public abstract class PortalComponentTest : IAsyncLifetime
     {
         await Ctx.DisposeAsync();
         await _appScope.DisposeAsync();
-        Factory.Dispose();
+        if (!ShareApp) Factory.Dispose();
+    }
+}
+
+/// <summary>
+/// One <see cref="PortalFactory"/> per bUnit test class, created by the class's first test and disposed when the test
+/// assembly finishes (an xunit assembly fixture), so a class boots and migrates its app once instead of once per test.
+/// </summary>
+public sealed class SharedComponentApps : IAsyncDisposable
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<PortalFactory>> Apps = new();
+
+    /// <summary>The shared app of <paramref name="testClass"/>.</summary>
+    public static PortalFactory For(Type testClass) =>
+        Apps.GetOrAdd(testClass, _ => new Lazy<PortalFactory>(() => new PortalFactory())).Value;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        foreach (var app in Apps.Values)
+            if (app.IsValueCreated) app.Value.Dispose();
+        Apps.Clear();
+        return ValueTask.CompletedTask;
     }
 }

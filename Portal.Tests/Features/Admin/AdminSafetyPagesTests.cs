@@ -14,6 +14,9 @@ namespace Portal.Tests.Features.Admin;
 /// </summary>
 public sealed class AdminSafetyPagesTests : PortalComponentTest
 {
+    // Its tests assert site-wide state (balance watchers, prices), which a neighbour test would have changed.
+    protected override bool ShareApp => false;
+
     [Fact]
     public async Task Codes_CountOverTheLimit_IsKeptAndRefusedNotClampedToTheLimit()
     {

@@ -18,6 +18,9 @@ public sealed class WeChatPayPanelTests : PortalComponentTest, IDisposable
 
     public WeChatPayPanelTests() => _keys.Configure(Factory, _stub.Url!);
 
+    // Each test configures its app with its own WeChat Pay stub and keys.
+    protected override bool ShareApp => false;
+
     public void Dispose()
     {
         _stub.Stop();
