@@ -30,12 +30,8 @@ public sealed class CodePagesTests(CodeApiFixture fx) : IClassFixture<CodeApiFix
         _ctx.Services.AddMudServices();
         _ctx.Services.AddLocalization();
         _ctx.Services.AddScoped<Portal.Components.Shared.BalanceState>();
-        foreach (var type in new[] { typeof(TimeProvider), typeof(IOptions<PortalOptions>), typeof(BillingLedger), typeof(MiniProgramAppService),
-                     typeof(MiniProgramCodeStore), typeof(MiniProgramCodeCommands) })
-        {
-            var instance = _scope.ServiceProvider.GetRequiredService(type);
-            _ctx.Services.AddSingleton(type, instance);
-        }
+        // Every other service is the app's real one (bUnit's fallback provider), scoped ones from one scope per test.
+        _ctx.Services.AddFallbackServiceProvider(_scope.ServiceProvider);
         return ValueTask.CompletedTask;
     }
 

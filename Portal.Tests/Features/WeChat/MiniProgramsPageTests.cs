@@ -14,7 +14,8 @@ public sealed class MiniProgramsPageTests(WeChatFixture fx) : IClassFixture<WeCh
 
     public ValueTask InitializeAsync()
     {
-        _ctx.Services.AddSingleton(_fx.Factory.Services.GetRequiredService<MiniProgramAppService>());
+        // Every other service is the app's real one (bUnit's fallback provider).
+        _ctx.Services.AddFallbackServiceProvider(_fx.Factory.Services);
         _ctx.Services.AddLocalization();
         _ctx.Services.AddMudServices();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;

@@ -14,11 +14,8 @@ public sealed class WeChatTokensPageTests(WeChatFixture fx) : IClassFixture<WeCh
 
     public ValueTask InitializeAsync()
     {
-        var sp = fx.Factory.Services;
-        _ctx.Services.AddSingleton(sp.GetRequiredService<MiniProgramAppService>());
-        _ctx.Services.AddSingleton(sp.GetRequiredService<WeChatTokenStore>());
-        _ctx.Services.AddSingleton(sp.GetRequiredService<IWeChatApi>());
-        _ctx.Services.AddSingleton(TimeProvider.System);
+        // Every other service is the app's real one (bUnit's fallback provider).
+        _ctx.Services.AddFallbackServiceProvider(fx.Factory.Services);
         _ctx.Services.AddLocalization();
         _ctx.Services.AddMudServices();
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
