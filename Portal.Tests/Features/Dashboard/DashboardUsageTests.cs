@@ -9,6 +9,9 @@ namespace Portal.Tests.Features.Dashboard;
 
 public sealed class DashboardUsageTests : PortalComponentTest
 {
+    // An admin test reads site-wide usage, which a neighbour test sharing the app would have added to.
+    protected override bool ShareApp => false;
+
     [Fact]
     public async Task Home_WithCalls_ShowsTodaysFiguresAndCharts()
     {
