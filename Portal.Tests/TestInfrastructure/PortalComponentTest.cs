@@ -143,6 +143,22 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected static Task InputAsync<T>(IRenderedComponent<T> cut, string selector, string value) where T : IComponent =>
         cut.InvokeAsync(() => cut.Find(selector).Input(value));
 
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds, awaiting it on the test's own flow. Use it instead of a
+    /// <c>WaitForAssertion</c> around an async service call: that assertion also runs inside the renderer's
+    /// dispatcher, where blocking on a database call whose continuation needs that dispatcher never returns.
+    /// </summary>
+    /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/> (default 15 s).</exception>
+    protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? BunitContext.DefaultWaitTimeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting for {what}");
+            await Task.Delay(25);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

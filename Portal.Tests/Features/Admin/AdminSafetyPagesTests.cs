@@ -127,7 +127,7 @@ public sealed class AdminSafetyPagesTests : PortalComponentTest
             Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll(".mud-dialog")));
             await ClickAsync(Host, "Change price", ".mud-dialog");
 
-            cut.WaitForAssertion(() => Assert.Equal(200, ledger.GetPriceFenAsync(product).GetAwaiter().GetResult()));
+            await WaitUntilAsync(async () => await ledger.GetPriceFenAsync(product) == 200, "the new price to be saved");
             var (audit, total) = await Factory.Services.GetRequiredService<AdminAuditLog>().ListAsync(AdminActions.PriceSet, product, 0, 10);
             Assert.Equal(1, total);
             Assert.Equal((User.Email, "0.10", "2.00"), (audit[0].Actor, audit[0].Before, audit[0].After));

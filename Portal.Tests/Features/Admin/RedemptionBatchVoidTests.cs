@@ -15,6 +15,9 @@ namespace Portal.Tests.Features.Admin;
 /// </summary>
 public sealed class RedemptionBatchVoidTests : PortalComponentTest
 {
+    // The codes page lists every batch of the site, and a neighbour test's batch would sit beside this one's.
+    protected override bool ShareApp => false;
+
     [Fact]
     public async Task Void_OnlyUnclaimedCodes_ClaimedKept_VoidedRedeemRefusedBalanceUnchanged()
     {

@@ -6,66 +6,6 @@ using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Billing.Ledger;
 
-/// <summary>Configuration section <c>Billing:Writer</c>.</summary>
-public sealed class LedgerWriterOptions
-{
-    /// <summary>Section name.</summary>
-    public const string Section = "Billing:Writer";
-
-    /// <summary>Operations waiting for the writer before new ones are refused with 503. Default 10,000.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
-    public int QueueCapacity { get; set; } = 10_000;
-
-    /// <summary>
-    /// Most operations committed in one transaction. Default 64 (on PostgreSQL each operation's savepoint is a
-    /// subtransaction, and more than 64 in one transaction slow every other session's snapshots).
-    /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
-    public int MaxBatch { get; set; } = 64;
-
-    /// <summary>
-    /// Longest time the writer keeps gathering operations that running requests are still adding before it commits
-    /// (it stops earlier as soon as none arrive). Default 1 ms; zero commits whatever is waiting at once.
-    /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan MaxLinger { get; set; } = TimeSpan.FromMilliseconds(1);
-}
-
-/// <summary>
-/// Metrics of the ledger writer (meter <c>Portal.Ledger</c>; read them with <c>dotnet-counters monitor -n Portal --counters Portal.Ledger</c>).
-/// </summary>
-public static class LedgerMetrics
-{
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Portal.Ledger";
-
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
-
-    /// <summary>Operations per committed (or failed) batch.</summary>
-    public static readonly System.Diagnostics.Metrics.Histogram<int> BatchSize = Meter.CreateHistogram<int>("portal.ledger.batch_size", "{operation}", "Operations per ledger transaction");
-
-    /// <summary>Time from BEGIN to the end of COMMIT, in seconds.</summary>
-    public static readonly System.Diagnostics.Metrics.Histogram<double> CommitSeconds = Meter.CreateHistogram<double>("portal.ledger.commit_duration", "s", "Duration of one ledger transaction");
-
-    private static LedgerWriter? _observed;
-
-    /// <summary>Reports the queue length of <paramref name="writer"/> (the latest one created).</summary>
-    internal static void ObserveQueue(LedgerWriter writer)
-    {
-        if (Interlocked.Exchange(ref _observed, writer) is null)
-            Meter.CreateObservableGauge("portal.ledger.queue_length", () => Volatile.Read(ref _observed)?.QueueLength ?? 0, "{operation}", "Operations waiting for the ledger writer");
-    }
-}
-
-/// <summary>The ledger writer could not take the operation: its queue is full. Answered 503 with <c>Retry-After</c>.</summary>
-public sealed class LedgerBusyException() : Infrastructure.Api.ServiceUnavailableException("账务写入繁忙，请稍后重试");
-
-/// <summary>
-/// The batch holding the operation failed to commit (or the database failed): nothing of it was acknowledged.
-/// Answered 503 with <c>Retry-After</c>.
-/// </summary>
-public sealed class LedgerUnavailableException(Exception inner) : Infrastructure.Api.ServiceUnavailableException("账务数据库暂时不可用，请稍后重试", inner);
-
 /// <summary>
 /// The one writer of balances, charges and ledger entries in this process (docs/architecture.md, "The ledger writer").
 /// Callers enqueue an operation into a bounded queue and await its outcome; one loop takes up to
@@ -165,7 +105,18 @@ public sealed class LedgerWriter : IAsyncDisposable
                 if (Take(batch) == 0) break;
             }
             var started = _time.GetTimestamp();
-            CommitBatch(batch);
+            try
+            {
+                CommitBatch(batch);
+            }
+            catch (Exception ex)
+            {
+                // CommitBatch answers its own failures; whatever still escapes it must not stop the writer with callers
+                // waiting: answer them all (nothing of the batch is acknowledged) and carry on with a new connection.
+                _log.LogError(ex, "Ledger batch of {Count} operation(s) failed unexpectedly; none was acknowledged", batch.Count);
+                foreach (var op in batch) op.Fail(new LedgerUnavailableException(ex));
+                AbandonSession();
+            }
             LedgerMetrics.BatchSize.Record(batch.Count);
             LedgerMetrics.CommitSeconds.Record(_time.GetElapsedTime(started).TotalSeconds);
             batch.Clear();
@@ -286,6 +237,20 @@ public sealed class LedgerWriter : IAsyncDisposable
             _log.LogWarning(ex, "Closing the ledger connection failed");
         }
         _session = null;
+    }
+
+    private void AbandonSession()
+    {
+        var session = _session;
+        _session = null;
+        try
+        {
+            session?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Closing the ledger connection failed");
+        }
     }
 
     /// <summary>Stops taking operations, finishes every queued one, and closes the connection.</summary>
