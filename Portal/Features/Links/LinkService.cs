@@ -137,7 +137,10 @@ public sealed partial class LinkService
         return rows == 1;
     }
 
-    /// <summary>Admin: one page of every user's short links, newest first, optionally filtered by code, URL or owner e-mail.</summary>
+    /// <summary>
+    /// Admin: one page of every user's short links, newest first, optionally filtered by code (or slug), title, URL or
+    /// owner e-mail. Links their owners deleted are listed too (with <see cref="AdminShortLinkRow.DeletedAt"/>).
+    /// </summary>
     public async Task<(IReadOnlyList<AdminShortLinkRow> Items, int Total)> ListAllShortLinksAsync(string? search, int skip, int take, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -147,10 +150,15 @@ public sealed partial class LinkService
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim();
-            q = q.Where(x => x.Link.Code == term || x.Link.LongUrl.Contains(term) || (x.Email != null && x.Email.Contains(term)));
+            q = q.Where(x => x.Link.Code == term || x.Link.LongUrl.Contains(term) || (x.Link.Title != null && x.Link.Title.Contains(term))
+                || (x.Email != null && x.Email.Contains(term)));
         }
         var items = await q.OrderByDescending(x => x.Link.Id).Skip(skip).Take(take)
-            .Select(x => new AdminShortLinkRow(x.Link.Id, x.Link.Code, x.Link.LongUrl, x.Email ?? "", x.Link.VisitCount, x.Link.CreatedAt, x.Link.DisabledAt))
+            .Select(x => new AdminShortLinkRow(x.Link.Id, x.Link.Code, x.Link.LongUrl, x.Email ?? "", x.Link.VisitCount, x.Link.CreatedAt, x.Link.DisabledAt)
+            {
+                Title = x.Link.Title, ExpiresAt = x.Link.ExpiresAt, MaxVisits = x.Link.MaxVisits, DeletedAt = x.Link.DeletedAt,
+                DisabledByAdmin = x.Link.DisabledAt != null && x.Link.DisabledByUserId != x.Link.UserId,
+            })
             .ToListAsync(ct);
         return (items, await q.CountAsync(ct));
     }

@@ -30,10 +30,20 @@ public sealed record ShortLinkRow(Guid Id, string Code, string LongUrl, long Vis
     public bool DisabledByAdmin { get; init; }
 
     /// <summary>What a visitor gets now, at <paramref name="now"/>.</summary>
-    public ShortLinkState StateAt(DateTimeOffset now) =>
-        DisabledAt is not null ? ShortLinkState.Disabled
-        : ExpiresAt is { } e && e <= now ? ShortLinkState.Expired
-        : MaxVisits is { } max && VisitCount >= max ? ShortLinkState.Exhausted
+    public ShortLinkState StateAt(DateTimeOffset now) => ShortLinkStates.At(DisabledAt, ExpiresAt, MaxVisits, VisitCount, now);
+}
+
+/// <summary>How a link's stored limits decide what its visitor gets.</summary>
+public static class ShortLinkStates
+{
+    /// <summary>
+    /// Disabled before anything else, then expired (<paramref name="expiresAt"/> at or before <paramref name="now"/>),
+    /// then exhausted (<paramref name="visitCount"/> has reached <paramref name="maxVisits"/>), else active.
+    /// </summary>
+    public static ShortLinkState At(DateTimeOffset? disabledAt, DateTimeOffset? expiresAt, long? maxVisits, long visitCount, DateTimeOffset now) =>
+        disabledAt is not null ? ShortLinkState.Disabled
+        : expiresAt is { } e && e <= now ? ShortLinkState.Expired
+        : maxVisits is { } max && visitCount >= max ? ShortLinkState.Exhausted
         : ShortLinkState.Active;
 }
 
@@ -65,7 +75,26 @@ public sealed record ShortLinkStats(IReadOnlyList<(DateOnly Day, long Visits)> D
 }
 
 /// <summary>A short link as listed to admins, with its owner and state.</summary>
-public sealed record AdminShortLinkRow(Guid Id, string Code, string LongUrl, string OwnerEmail, long VisitCount, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt);
+public sealed record AdminShortLinkRow(Guid Id, string Code, string LongUrl, string OwnerEmail, long VisitCount, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
+{
+    /// <summary>The owner's label, or null.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Expiry (UTC), or null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Maximum visits, or null for unlimited.</summary>
+    public long? MaxVisits { get; init; }
+
+    /// <summary>True when an admin (not the owner) disabled it.</summary>
+    public bool DisabledByAdmin { get; init; }
+
+    /// <summary>When the owner deleted it (visitors get 404; its money records stay), or null.</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>What a visitor gets now, at <paramref name="now"/> (a deleted link is not found at all).</summary>
+    public ShortLinkState StateAt(DateTimeOffset now) => ShortLinkStates.At(DisabledAt, ExpiresAt, MaxVisits, VisitCount, now);
+}
 
 /// <summary>What a visitor of <c>/s/{code}</c> gets.</summary>
 /// <param name="Target">The long URL to redirect to, when <paramref name="State"/> is <see cref="ShortLinkState.Active"/>.</param>

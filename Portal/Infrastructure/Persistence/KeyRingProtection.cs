@@ -34,6 +34,9 @@ public static class KeyRingProtection
     /// <exception cref="InvalidOperationException">Production on PostgreSQL or SQL Server without <see cref="KeyRingOptions.CertificatePath"/>.</exception>
     public static IServiceCollection AddKeyRing(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, DatabaseProvider provider)
     {
+        services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Data Protection takes its certificate when it is registered, so the section is also read here, before there
+        // is a container to ask.
         var options = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
         var path = options.CertificatePath;
         if (string.IsNullOrWhiteSpace(path))

@@ -18,8 +18,10 @@ public static class PersistenceExtensions
     /// <exception cref="InvalidOperationException">SqlServer/PostgreSql without <c>ConnectionStrings:Portal</c>.</exception>
     public static DatabaseProvider AddPersistence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The provider decides which services exist at all, so it is also read here, before there is a container to
+        // ask, from the same section the options above are bound to.
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         var connectionString = configuration.GetConnectionString("Portal");
 
         switch (options.Provider)
