@@ -9,6 +9,7 @@ public static class LinksExtensions
         services.AddOptions<LinksOptions>().BindConfiguration(LinksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LinkService>();
         services.AddScoped<LinkCommands>();
+        services.AddTransient<PurgeOldVisitStatsJob>();
         return services;
     }
 }
@@ -21,4 +22,12 @@ public sealed class LinksOptions
 
     /// <summary>Domains no short link may target (each also blocks its sub-domains). Default empty.</summary>
     public string[] BlockedDomains { get; set; } = [];
+
+    /// <summary>
+    /// Days of per-day visit statistics kept (referrer host and device class per link and day); older days are deleted
+    /// by <see cref="PurgeOldVisitStatsJob"/>. Visit counts themselves are never deleted. At least 367, since a link's
+    /// page shows up to a year. Default 400.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(367, 36_500)]
+    public int VisitStatsRetentionDays { get; set; } = 400;
 }

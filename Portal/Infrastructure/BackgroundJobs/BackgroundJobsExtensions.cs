@@ -98,6 +98,7 @@ public static class BackgroundJobsExtensions
         recurring.AddOrUpdate<PurgeExpiredCodeImagesJob>(PurgeExpiredCodeImagesJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<Portal.Features.Payments.ReconcileTopUpOrdersJob>(Portal.Features.Payments.ReconcileTopUpOrdersJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob>(Portal.Features.WeChat.PurgeExpiredWeChatSessionsJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        recurring.AddOrUpdate<Portal.Features.Links.PurgeOldVisitStatsJob>(Portal.Features.Links.PurgeOldVisitStatsJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
     }
 
     /// <summary>Maps the dashboard at <see cref="DashboardPath"/> for admins only.</summary>
