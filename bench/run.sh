@@ -2,7 +2,7 @@
 # Portal's benchmark: billed API calls and public redirects as a ratio to a bare endpoint measured in the same run.
 #
 #   bench/run.sh                 full run: SQLite, then a throwaway PostgreSQL; 32 and 256 connections; one hot account
-#                                and 1,000 accounts; a warm-up then 3 rounds of 10 s per scenario (about 40 minutes)
+#                                and 1,000 accounts; a warm-up then 3 rounds of 10 s per scenario (about 20 minutes)
 #   bench/run.sh --quick         a quick check: SQLite only, 32 connections, one round of 4 s (about 3 minutes)
 #   bench/run.sh --instances 2   several instances: on a throwaway PostgreSQL, one Portal behind nginx, then two Portals
 #                                behind the same nginx (deploy/nginx/portal.conf), each on a fresh database; the table
