@@ -138,10 +138,18 @@ public sealed class ApiLimiters
 
     private readonly IApiCallers _callers;
 
+    private readonly string _policy;
+
+    /// <summary>True when the API limits are on (<c>RateLimiting:Enabled</c>).</summary>
+    public bool Enabled => _options.Enabled;
+
     internal ApiLimiters(ApiRateLimitOptions options, SharedLimits shared, ApiPaths paths, IApiCallers callers)
     {
         _options = options;
         _callers = callers;
+        _policy = string.Create(CultureInfo.InvariantCulture,
+            $"{Math.Max(1, options.PermitsPerSecond)};w=1;burst={Math.Max(1, options.Burst)};scope=token, " +
+            $"{Math.Max(1, options.UserPermitsPerSecond)};w=1;burst={Math.Max(1, options.UserBurst)};scope=user");
         Shared = shared;
         Paths = paths;
         PerToken = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -195,10 +203,8 @@ public sealed class ApiLimiters
         headers[PolicyHeader] = Policy();
     }
 
-    /// <summary>The <see cref="PolicyHeader"/> value of the configured limits.</summary>
-    public string Policy() => string.Create(CultureInfo.InvariantCulture,
-        $"{Math.Max(1, _options.PermitsPerSecond)};w=1;burst={Math.Max(1, _options.Burst)};scope=token, " +
-        $"{Math.Max(1, _options.UserPermitsPerSecond)};w=1;burst={Math.Max(1, _options.UserBurst)};scope=user");
+    /// <summary>The <see cref="PolicyHeader"/> value of the configured limits (built once: the options do not change while running).</summary>
+    public string Policy() => _policy;
 }
 
 /// <summary>
@@ -212,14 +218,17 @@ public static class ApiRateLimitHeaders
     public static IApplicationBuilder UseApiRateLimitHeaders(this IApplicationBuilder app)
     {
         var limiters = app.ApplicationServices.GetRequiredService<ApiLimiters>();
+        // With the limits off there is nothing to describe (and WriteHeaders would write nothing).
+        if (!limiters.Enabled) return app;
         return app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
+            context.Response.OnStarting(static state =>
             {
+                var (context, limiters) = ((HttpContext, ApiLimiters))state;
                 if (context.Response.StatusCode != StatusCodes.Status429TooManyRequests || !context.Response.Headers.ContainsKey(ApiLimiters.LimitHeader))
                     limiters.WriteHeaders(context);
                 return Task.CompletedTask;
-            });
+            }, (context, limiters));
             return next(context);
         });
     }
