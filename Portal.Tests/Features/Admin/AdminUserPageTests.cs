@@ -19,6 +19,7 @@ public sealed class AdminUserPageTests : PortalComponentTest
         var bystander = await Factory.CreateUserAsync(balanceFen: 100);
         var tokens = Factory.Services.GetRequiredService<ApiTokenService>();
         var issued = await tokens.IssueAsync(target.Id, "deploy key", null);
+        await tokens.IssueAsync(target.Id, "sandbox key", null, test: true);
         var url = "https://example.com/" + new string('p', 600);
         Assert.Equal(BilledStatus.Succeeded, (await Factory.Services.GetRequiredService<LinkCommands>()
             .CreateShortLinkAsync(BillingCaller.FromPortal(target.Id), url, [], CancellationToken.None)).Status);
@@ -47,6 +48,9 @@ public sealed class AdminUserPageTests : PortalComponentTest
         Assert.Contains("API token revoked", auditText);
         Assert.DoesNotContain("User suspended", auditText); // about someone else
         Assert.Single(cut.FindAll("[data-testid=usage-mine]"));
+        // The test-mode token is marked as such; the live one is not.
+        var testRow = Assert.Single(cut.FindAll("[data-testid=admin-user-tokens] tbody tr"), r => r.QuerySelector("[data-testid=admin-token-test]") is not null);
+        Assert.Contains("sandbox key", testRow.TextContent);
     }
 
     [Fact]
