@@ -164,7 +164,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
     {
         await Ctx.DisposeAsync();
         await _appScope.DisposeAsync();
-        if (!ShareApp) Factory.Dispose();
+        if (!ShareApp) await Factory.DisposeAsync();
     }
 }
 
@@ -181,11 +181,11 @@ public sealed class SharedComponentApps : IAsyncDisposable
         Apps.GetOrAdd(testClass, _ => new Lazy<PortalFactory>(() => new PortalFactory())).Value;
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Asynchronously: a host stopping under a blocked thread could wait for that very thread.
         foreach (var app in Apps.Values)
-            if (app.IsValueCreated) app.Value.Dispose();
+            if (app.IsValueCreated) await app.Value.DisposeAsync();
         Apps.Clear();
-        return ValueTask.CompletedTask;
     }
 }
