@@ -71,6 +71,9 @@ run_tests() { # project, trx name, [VAR=value...], [-- extra dotnet test argumen
     --blame-hang --blame-hang-timeout "$hang" --blame-hang-dump-type none \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" || {
       status=1; [ -f "$results/$name.trx" ] || { echo "FAILED: $name produced no results"; extra_failed=$((extra_failed + 1)); }; }
+  # A test host stopped by the hang blame can outlive dotnet test (holding this run's output open): end it.
+  local host="${project%%/*}"
+  pkill -KILL -f "$host/bin/Release/net10.0/$host( |\$)" 2>/dev/null || true
 }
 run_tests Portal.Tests/Portal.Tests.csproj unit-and-integration
 
