@@ -14,7 +14,7 @@ public sealed class PurgeOldVisitStatsJobTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private static int Day(DateOnly d) => d.Year * 10000 + d.Month * 100 + d.Day;
+    private static int Day(DateOnly d) => Portal.Infrastructure.DayKey.Of(d);
 
     [Fact]
     public async Task DaysPastTheRetention_DeletedInChunks_NewerDaysAndVisitCountsKept()

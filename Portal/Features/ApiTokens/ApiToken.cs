@@ -80,5 +80,5 @@ public sealed class ApiTokenDailySpend
     public long SpentFen { get; init; }
 
     /// <summary>The <see cref="Day"/> key of an instant.</summary>
-    public static int DayOf(DateTimeOffset instant) { var d = instant.UtcDateTime; return d.Year * 10000 + d.Month * 100 + d.Day; }
+    public static int DayOf(DateTimeOffset instant) => Infrastructure.DayKey.Of(instant);
 }

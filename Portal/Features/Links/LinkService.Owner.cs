@@ -74,13 +74,13 @@ public sealed partial class LinkService
         if (code is null) return null;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = today.AddDays(1 - Math.Clamp(days, 1, 366));
-        var from = first.Year * 10000 + first.Month * 100 + first.Day;
+        var from = Infrastructure.DayKey.Of(first);
         var rows = await db.ShortLinkVisitStats.AsNoTracking().Where(s => s.Code == code && s.Day >= from)
             .Select(s => new { s.Day, s.ReferrerHost, s.Device, s.Visits }).ToListAsync(ct);
         var perDay = rows.GroupBy(r => r.Day).ToDictionary(g => g.Key, g => g.Sum(r => r.Visits));
         var series = new List<(DateOnly, long)>();
         for (var d = first; d <= today; d = d.AddDays(1))
-            series.Add((d, perDay.GetValueOrDefault(d.Year * 10000 + d.Month * 100 + d.Day)));
+            series.Add((d, perDay.GetValueOrDefault(Infrastructure.DayKey.Of(d))));
         var referrers = rows.GroupBy(r => r.ReferrerHost).Select(g => (g.Key, g.Sum(r => r.Visits))).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
         var devices = rows.GroupBy(r => r.Device).Select(g => (g.Key, g.Sum(r => r.Visits))).OrderByDescending(x => x.Item2).ThenBy(x => x.Key).ToList();
         return new ShortLinkStats(series, referrers, devices);

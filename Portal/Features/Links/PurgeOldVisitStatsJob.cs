@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Features.Links;
@@ -22,7 +23,7 @@ public sealed class PurgeOldVisitStatsJob(IDbContextFactory<PortalDbContext> dbF
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var oldestKept = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(-options.Value.VisitStatsRetentionDays);
-        var cutoff = oldestKept.Year * 10000 + oldestKept.Month * 100 + oldestKept.Day;
+        var cutoff = DayKey.Of(oldestKept);
         var purged = 0;
         while (true)
         {

@@ -51,7 +51,7 @@ public sealed class CoalescedCounters(LedgerWriter writer)
     /// </summary>
     public void ShortLinkVisited(string code, DateTimeOffset at, string referrerHost, Links.VisitorDevice device)
     {
-        var key = new VisitStatKey(code, ApiTokens.ApiTokenDailySpend.DayOf(at), referrerHost, device);
+        var key = new VisitStatKey(code, Infrastructure.DayKey.Of(at), referrerHost, device);
         lock (_gate)
         {
             Count(_shortLinks, code, 1, at);
