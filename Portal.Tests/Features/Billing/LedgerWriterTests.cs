@@ -77,6 +77,36 @@ public sealed class LedgerWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Batch_TwoRefusalsAndAnUnderfundedDebit_EachAnsweredAloneAndTheRestCommitted()
+    {
+        // The first refusal makes the writer run the batch again; the second is met in that run, where every operation
+        // has a savepoint of its own. The underfunded debit in between changes nothing either way.
+        var user = await _factory.CreateUserAsync(Price * 30);
+        var poor = await _factory.CreateUserAsync(Price - 1);
+        var taken = new[] { Debit(user), Debit(user) };
+        foreach (var t in taken) Assert.True((await Ledger.DebitAsync(t)).Succeeded);
+        var requests = Enumerable.Range(0, 16).Select(i => i switch
+        {
+            3 => taken[0],
+            9 => Debit(poor),
+            12 => taken[1],
+            _ => Debit(user, settled: i % 3 != 0),
+        }).ToList();
+
+        var outcomes = await AsOneBatchAsync(user, requests.Select(r => (Func<Task<DebitOutcome>>)(() => Ledger.DebitAsync(r))).ToList());
+
+        Assert.Equal(DebitRefusal.DuplicateRequest, outcomes[3].Refusal);
+        Assert.Equal(DebitRefusal.DuplicateRequest, outcomes[12].Refusal);
+        Assert.Equal(DebitRefusal.InsufficientFunds, outcomes[9].Refusal);
+        Assert.Equal(Price - 1, outcomes[9].BalanceFen);
+        Assert.Equal(13, outcomes.Count(o => o.Succeeded));
+        var expected = Price * 30 - Price * (1 + 2 + 13);
+        Assert.Equal((expected, expected, 17), await _factory.MoneyOfAsync(user.Id));
+        Assert.Equal((Price - 1, Price - 1, 1), await _factory.MoneyOfAsync(poor.Id));
+        await _factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
     public async Task Batch_RowCollidesWithAnExistingCode_OnlyThatDebitRefusedAsRowConflict()
     {
         var user = await _factory.CreateUserAsync(1000);

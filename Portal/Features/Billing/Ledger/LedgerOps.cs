@@ -20,6 +20,9 @@ internal abstract class LedgerOp
     /// <summary>A statement broke a constraint; its savepoint is rolled back. Records the outcome to answer.</summary>
     public abstract void Refused(DbException error);
 
+    /// <summary>True once a run of its batch was refused: it then runs in a savepoint of its own, whatever its kind.</summary>
+    public bool InSavepoint { get; set; }
+
     /// <summary>Answers the caller after the commit.</summary>
     public abstract void Complete();
 

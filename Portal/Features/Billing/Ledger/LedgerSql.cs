@@ -46,6 +46,13 @@ internal abstract class LedgerDialect
     /// <summary>Inserts a row unless one with the same key exists (a concurrent instance may insert it first).</summary>
     public abstract string InsertIfMissing(string table, string[] columns, string[] parameters, string[] keyColumns);
 
+    /// <summary>
+    /// True when a debit without a daily cap runs without a savepoint of its own: a constraint it breaks makes the
+    /// writer run the batch again without it (SQLite, where a savepoint is two more statements and a copy of every
+    /// page the debit changes).
+    /// </summary>
+    public virtual bool DebitsWithoutSavepoint => false;
+
     /// <summary>True when the debits of a batch go to the server in one round trip (<see cref="LedgerPipeline"/>).</summary>
     public virtual bool PipelinesDebits => false;
 
@@ -57,6 +64,8 @@ internal abstract class LedgerDialect
         // Each operation's savepoint copies every page it changes to a sub-journal so that it can be rolled back; keep
         // that in memory instead of a temporary file (two write syscalls per page, measured: 4× the bytes written).
         public override string SessionSetup => "PRAGMA temp_store=MEMORY;";
+
+        public override bool DebitsWithoutSavepoint => true;
 
         public override string UpdateReturning(string table, string set, string where, string returned) =>
             $"UPDATE {table} SET {set} WHERE {where} RETURNING {returned}";

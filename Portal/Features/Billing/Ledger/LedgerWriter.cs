@@ -9,9 +9,10 @@ namespace Portal.Features.Billing.Ledger;
 /// <summary>
 /// The one writer of balances, charges and ledger entries in this process (docs/architecture.md, "The ledger writer").
 /// Callers enqueue an operation into a bounded queue and await its outcome; one loop takes up to
-/// <see cref="LedgerWriterOptions.MaxBatch"/> waiting operations, runs each inside its own savepoint of one
-/// transaction, commits once, and only then answers every caller. One operation's refusal (a balance too low, a
-/// duplicate request id, a cap) undoes only its savepoint and is answered only to it; a failed COMMIT fails every
+/// <see cref="LedgerWriterOptions.MaxBatch"/> waiting operations, runs each in one transaction so that it can be
+/// undone alone (a savepoint of its own, or a run of the batch without it), commits once, and only then answers every
+/// caller. One operation's refusal (a balance too low, a duplicate request id, a cap) undoes only that operation and is
+/// answered only to it; a failed COMMIT fails every
 /// operation of the batch and acknowledges none. Callers that hang up do not cancel an operation in flight.
 /// </summary>
 public sealed class LedgerWriter : IAsyncDisposable
@@ -144,13 +145,15 @@ public sealed class LedgerWriter : IAsyncDisposable
         try
         {
             _session ??= LedgerSession.Open(_dbFactory, _dialect);
-            // A pipelined debit that breaks a constraint aborts the transaction: record its refusal and run the rest
-            // again (each refusal removes one operation, so this ends).
+            // A debit run without a savepoint of its own (pipelined, or SQLite's plain debit) that breaks a constraint
+            // spoils the transaction: record its refusal and run the rest again, each in a savepoint this time, so a
+            // second refusal is undone alone and a batch runs at most twice.
             while (!TryRun(_session, running, now, out var refused))
             {
                 _session.Rollback();
                 if (ReferenceEquals(running, batch)) running = [.. batch];
                 running.Remove(refused!);
+                foreach (var op in running) op.InSavepoint = true;
             }
             _faults.At(FaultPoints.LedgerCommitFails);
             _session.Commit();
@@ -179,16 +182,16 @@ public sealed class LedgerWriter : IAsyncDisposable
         foreach (var op in batch) op.Complete();
     }
 
-    /// <summary>Runs every operation in a new transaction; false (and the refused debit) when a pipelined one broke a constraint.</summary>
+    /// <summary>Runs every operation in a new transaction; false (and the refused debit) when a debit without a savepoint of its own broke a constraint.</summary>
     private bool TryRun(LedgerSession session, List<LedgerOp> ops, DateTimeOffset now, out LedgerOp? refused)
     {
         session.Begin();
         for (var i = 0; i < ops.Count;)
         {
             var run = 1;
-            if (session.Pipeline is { } pipeline && LedgerPipeline.Accepts(ops[i]))
+            if (session.Pipeline is { } pipeline && !ops[i].InSavepoint && LedgerPipeline.Accepts(ops[i]))
             {
-                while (i + run < ops.Count && LedgerPipeline.Accepts(ops[i + run])) run++;
+                while (i + run < ops.Count && !ops[i + run].InSavepoint && LedgerPipeline.Accepts(ops[i + run])) run++;
                 try
                 {
                     pipeline.Run(session.Transaction, ops.GetRange(i, run).Cast<DebitOp>().ToList(), now);
@@ -197,6 +200,22 @@ public sealed class LedgerWriter : IAsyncDisposable
                 {
                     ex.Op.Refused(ex.Error);
                     refused = ex.Op;
+                    return false;
+                }
+            }
+            else if (!ops[i].InSavepoint && session.Dialect.DebitsWithoutSavepoint && LedgerPipeline.Accepts(ops[i]))
+            {
+                // SQLite: a debit without a daily cap undoes nothing when the balance is too low (its UPDATE matched no
+                // row), so it needs no savepoint of its own. When one of its statements breaks a constraint, the batch
+                // is run again without it, every other operation in a savepoint (a second refusal costs no third run).
+                try
+                {
+                    ops[i].Execute(session, now);
+                }
+                catch (DbException ex) when (session.Dialect.IsConstraintViolation(ex))
+                {
+                    ops[i].Refused(ex);
+                    refused = ops[i];
                     return false;
                 }
             }
