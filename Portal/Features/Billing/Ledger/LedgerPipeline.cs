@@ -71,7 +71,11 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
             op.Request.Test ? nameof(Account.TestBalanceFen) : nameof(Account.BalanceFen)));
     }
 
-    /// <summary>The CTE of one debit for a given set of work-row types, and how to bind an operation to it.</summary>
+    /// <summary>
+    /// The CTE of one debit for a given set of work-row types, and how to bind an operation to it. Its parameters are
+    /// positional (<c>$1</c>, <c>$2</c>…, bound in that order without names): Npgsql then sends the text as it is,
+    /// where named parameters make it parse every statement of every batch to rewrite them.
+    /// </summary>
     private sealed class DebitStatement
     {
         private readonly string _text;
@@ -81,54 +85,57 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
 
         public DebitStatement(LedgerSqlBuilder sql, Type[] rowTypes, string balanceProperty)
         {
+            var next = 0;
+            string Next() => "$" + ++next;
             string accounts = sql.Table<Account>(), balance = sql.Column<Account>(balanceProperty), user = sql.Column<Account>(nameof(Account.UserId));
+            string userId = Next(), price = Next();
             var parts = new List<string>
             {
-                $"d AS (UPDATE {accounts} SET {balance} = {balance} - @price WHERE {user} = @user AND {balance} >= @price RETURNING {balance})",
+                $"d AS (UPDATE {accounts} SET {balance} = {balance} - {price} WHERE {user} = {userId} AND {balance} >= {price} RETURNING {balance})",
             };
             _rowColumns = new IProperty[rowTypes.Length][];
             for (var r = 0; r < rowTypes.Length; r++)
             {
                 _rowColumns[r] = sql.Properties(rowTypes[r]);
-                parts.Add($"w{r} AS ({InsertFromDebit(sql, rowTypes[r], _rowColumns[r], $"w{r}_", null, balance)})");
+                parts.Add($"w{r} AS ({InsertFromDebit(sql, rowTypes[r], _rowColumns[r], null, balance, Next)})");
             }
             _entryColumns = sql.Properties(typeof(LedgerEntry));
-            parts.Add($"e AS ({InsertFromDebit(sql, typeof(LedgerEntry), _entryColumns, "e_", nameof(LedgerEntry.BalanceAfterFen), balance)})");
+            parts.Add($"e AS ({InsertFromDebit(sql, typeof(LedgerEntry), _entryColumns, nameof(LedgerEntry.BalanceAfterFen), balance, Next)})");
             _chargeColumns = sql.Properties(typeof(Charge));
-            parts.Add($"c AS ({InsertFromDebit(sql, typeof(Charge), _chargeColumns, "c_", null, balance)})");
+            parts.Add($"c AS ({InsertFromDebit(sql, typeof(Charge), _chargeColumns, null, balance, Next)})");
             // The outer SELECT reads the snapshot the CTEs started from: the balance before this debit.
-            _text = $"WITH {string.Join(", ", parts)} SELECT (SELECT {balance} FROM d), (SELECT {balance} FROM {accounts} WHERE {user} = @user)";
+            _text = $"WITH {string.Join(", ", parts)} SELECT (SELECT {balance} FROM d), (SELECT {balance} FROM {accounts} WHERE {user} = {userId})";
         }
 
-        // INSERT … SELECT @values FROM d: a row only when the balance update matched (each value cast to its column's type).
-        private static string InsertFromDebit(LedgerSqlBuilder sql, Type type, IProperty[] columns, string prefix, string? balanceColumn, string debitedBalance) =>
+        // INSERT … SELECT $n… FROM d: a row only when the balance update matched (each value cast to its column's type;
+        // the balance column, when named, takes the debited balance and no parameter).
+        private static string InsertFromDebit(LedgerSqlBuilder sql, Type type, IProperty[] columns, string? balanceColumn, string debitedBalance,
+            Func<string> next) =>
             $"INSERT INTO {sql.Table(type)} ({string.Join(", ", columns.Select(p => sql.Column(type, p)))}) SELECT " +
-            string.Join(", ", columns.Select((p, i) => p.Name == balanceColumn
-                ? "d." + debitedBalance
-                : $"CAST(@{prefix}{i} AS {p.GetColumnType()})")) + " FROM d";
+            string.Join(", ", columns.Select(p => p.Name == balanceColumn ? "d." + debitedBalance : $"CAST({next()} AS {p.GetColumnType()})")) + " FROM d";
 
         public void Bind(DbBatchCommand command, DebitOp op, DateTimeOffset now)
         {
+            // In the order the constructor numbered them.
             command.CommandText = _text;
-            Parameter(command, "@user", op.Request.UserId, null);
-            Parameter(command, "@price", op.PriceFen, null);
+            Parameter(command, op.Request.UserId, null);
+            Parameter(command, op.PriceFen, null);
             var rows = op.Request.Rows ?? [];
-            for (var r = 0; r < rows.Count; r++) BindRow(command, $"@w{r}_", _rowColumns[r], rows[r]);
-            BindRow(command, "@e_", _entryColumns, op.LedgerEntry(0, now));
-            BindRow(command, "@c_", _chargeColumns, op.Charge(now));
+            for (var r = 0; r < rows.Count; r++) BindRow(command, _rowColumns[r], rows[r], null);
+            BindRow(command, _entryColumns, op.LedgerEntry(0, now), nameof(LedgerEntry.BalanceAfterFen));
+            BindRow(command, _chargeColumns, op.Charge(now), null);
         }
 
-        private static void BindRow(DbBatchCommand command, string prefix, IProperty[] columns, object row)
+        private static void BindRow(DbBatchCommand command, IProperty[] columns, object row, string? balanceColumn)
         {
-            for (var i = 0; i < columns.Length; i++)
-                Parameter(command, prefix + i, columns[i].GetGetter().GetClrValueUsingContainingEntity(row), columns[i]);
+            foreach (var column in columns)
+                if (column.Name != balanceColumn) Parameter(command, column.GetGetter().GetClrValueUsingContainingEntity(row), column);
         }
 
-        private static void Parameter(DbBatchCommand command, string name, object? value, IProperty? property)
+        private static void Parameter(DbBatchCommand command, object? value, IProperty? property)
         {
             if (value is not null && property?.GetRelationalTypeMapping().Converter is { } converter) value = converter.ConvertToProvider(value);
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
             parameter.Value = value ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
