@@ -15,7 +15,8 @@
 # the process was still warming up.
 #
 # For each provider it builds Release, seeds the accounts with `admin load-test seed`, starts Portal (Production,
-# rate limiter off, SQLite in WAL with synchronous=FULL; PostgreSQL with fsync=on and synchronous_commit=on), drives it
+# rate limiter off, SQLite in WAL with synchronous=FULL; PostgreSQL with fsync=on and synchronous_commit=on, new WAL
+# segments not zero-filled: see db/pg-throwaway.sh), drives it
 # with wrk from the same machine, stops it cleanly (SIGTERM), then checks from the database that the money invariants
 # hold (`admin billing verify`), that every 200 the load generator saw has a Succeeded charge and that every 302 was
 # counted as a visit. It prints one table; the README's "Performance" section is a copy of one.
@@ -160,7 +161,7 @@ for provider in $providers; do
   case "$provider" in
     sqlite) db_provider=Sqlite; db_conn="Data Source=$work/sqlite/portal.db"; mkdir -p "$work/sqlite"; keyring="" ;;
     postgresql)
-      echo "== starting a throwaway PostgreSQL (fsync=on, synchronous_commit=on)" >&2
+      echo "== starting a throwaway PostgreSQL (fsync=on, synchronous_commit=on, wal_init_zero=off)" >&2
       eval "$(PG_THROWAWAY_DURABLE=1 db/pg-throwaway.sh start)"
       pg_dir=$PG_THROWAWAY_DIR
       db_provider=PostgreSql; db_conn="${PORTAL_TEST_PG/Database=postgres/Database=portal_bench}"

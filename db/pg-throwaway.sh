@@ -7,7 +7,10 @@
 #   db/pg-throwaway.sh stop [DIR]        stops the cluster in DIR (default $PG_THROWAWAY_DIR) and removes DIR
 #
 # Tests run it with fsync=off (nothing to lose). PG_THROWAWAY_DURABLE=1 keeps PostgreSQL's durable defaults
-# (fsync=on, synchronous_commit=on), as the benchmark in bench/ needs.
+# (fsync=on, synchronous_commit=on), as the benchmark in bench/ needs, with wal_init_zero=off: a new cluster has no
+# old WAL segments to recycle, so under load it creates one every few seconds, and zero-filling each 16 MB segment
+# held every COMMIT for 120-180 ms here (a long-running server mostly recycles segments instead). Off, a new segment
+# is allocated as it is written; what is fsynced, and when, does not change.
 #
 # The server binaries refuse to run as root: as root the cluster runs as the system user portal-pg (created when
 # missing); as another user it runs as that user. When the binaries are missing, Debian's postgresql package is
@@ -60,7 +63,7 @@ start() {
 
   # A port can be taken between choosing it and binding it: try a few.
   local durability="-c fsync=off"
-  [ "${PG_THROWAWAY_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on"
+  [ "${PG_THROWAWAY_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c wal_init_zero=off"
   local attempt
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
