@@ -5,7 +5,9 @@ using Portal.Infrastructure.Idempotency;
 namespace Portal.Features.Billing.Ledger;
 
 /// <summary>
-/// One request's work for the ledger writer. The writer runs it inside its own savepoint of a batch transaction:
+/// One request's work for the ledger writer. The writer runs it in a batch transaction so that it can be undone alone
+/// (inside its own savepoint, or — a debit without a daily cap on SQLite or in PostgreSQL's pipeline — by running the
+/// batch again without it):
 /// <see cref="Execute"/> returns false (or a statement raises a constraint violation) to undo only its own
 /// statements, and the outcome it recorded is answered only after the batch commits.
 /// </summary>
@@ -17,7 +19,10 @@ internal abstract class LedgerOp
     /// <summary>Runs the statements. Returns false when they must be undone (the outcome is already recorded).</summary>
     public abstract bool Execute(LedgerSession session, DateTimeOffset now);
 
-    /// <summary>A statement broke a constraint; its savepoint is rolled back. Records the outcome to answer.</summary>
+    /// <summary>
+    /// A statement broke a constraint; the operation's statements are undone (its savepoint rolled back, or the batch
+    /// run again without it). Records the outcome to answer.
+    /// </summary>
     public abstract void Refused(DbException error);
 
     /// <summary>True once a run of its batch was refused: it then runs in a savepoint of its own, whatever its kind.</summary>
