@@ -73,12 +73,9 @@ public sealed class ApiTokenDailySpend
     /// <summary>The token.</summary>
     public Guid ApiTokenId { get; init; }
 
-    /// <summary>The UTC day as <c>yyyyMMdd</c>, e.g. 20261125.</summary>
+    /// <summary>The UTC day as <c>yyyyMMdd</c>, e.g. 20261125 (<see cref="Infrastructure.DayKey"/>).</summary>
     public int Day { get; init; }
 
     /// <summary>Net spend that day in fen (debits minus refunds), never above the cap.</summary>
     public long SpentFen { get; init; }
-
-    /// <summary>The <see cref="Day"/> key of an instant.</summary>
-    public static int DayOf(DateTimeOffset instant) => Infrastructure.DayKey.Of(instant);
 }

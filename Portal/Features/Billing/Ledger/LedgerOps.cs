@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Portal.Features.ApiTokens;
+using Portal.Infrastructure;
 using Portal.Infrastructure.Idempotency;
 
 namespace Portal.Features.Billing.Ledger;
@@ -84,7 +85,7 @@ internal sealed class DebitOp(DebitRequest request, long priceFen, long? dailyCa
         if (dailyCapFen is { } cap && request.ApiTokenId is { } tokenId)
         {
             // After the account: the one lock order (account, then daily spend) everywhere.
-            var day = ApiTokenDailySpend.DayOf(now);
+            var day = DayKey.Of(now);
             session.Execute(session.EnsureDailySpend, tokenId, day);
             if (session.Execute(session.SpendWithinCap, tokenId, day, priceFen, cap) != 1)
             {
@@ -188,7 +189,7 @@ internal sealed class RefundOp(Guid chargeId, string? userId, string reason, IFa
             return false;
         }
         if (charge.ApiTokenId is { } tokenId)
-            session.Execute(session.GiveBackSpend, tokenId, ApiTokenDailySpend.DayOf(charge.CreatedAt), charge.PriceFen);
+            session.Execute(session.GiveBackSpend, tokenId, DayKey.Of(charge.CreatedAt), charge.PriceFen);
         session.Insert(new LedgerEntry
         {
             Id = Guid.CreateVersion7(now), UserId = charge.UserId, AmountFen = charge.PriceFen, Kind = LedgerEntryKind.Refund,
