@@ -1051,3 +1051,28 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205115019_LedgerUserIndexWithoutCharges') THEN
+    DROP INDEX "IX_LedgerEntries_UserId_CreatedAt";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205115019_LedgerUserIndexWithoutCharges') THEN
+    CREATE INDEX "IX_LedgerEntries_UserId_CreatedAt" ON "LedgerEntries" ("UserId", "CreatedAt") WHERE "Kind" <> 'Charge';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261205115019_LedgerUserIndexWithoutCharges') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261205115019_LedgerUserIndexWithoutCharges', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1176,3 +1176,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205115017_LedgerUserIndexWithoutCharges'
+)
+BEGIN
+    DROP INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205115017_LedgerUserIndexWithoutCharges'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_LedgerEntries_UserId_CreatedAt] ON [LedgerEntries] ([UserId], [CreatedAt]) WHERE "Kind" <> ''Charge''');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261205115017_LedgerUserIndexWithoutCharges'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261205115017_LedgerUserIndexWithoutCharges', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -25,7 +25,8 @@ public sealed class OnboardingQueries(IDbContextFactory<PortalDbContext> dbFacto
     public async Task<OnboardingStatus> GetAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var toppedUp = await db.LedgerEntries.AnyAsync(e => e.UserId == userId && e.AmountFen > 0
+        // The Kind <> Charge term is the filter of the ledger's per-user index: written out, the planner may use it.
+        var toppedUp = await db.LedgerEntries.AnyAsync(e => e.UserId == userId && e.Kind != LedgerEntryKind.Charge && e.AmountFen > 0
             && (e.Kind == LedgerEntryKind.Redeem || e.Kind == LedgerEntryKind.TopUp || e.Kind == LedgerEntryKind.AdminAdjust), ct);
         var hasToken = await db.ApiTokens.AnyAsync(t => t.UserId == userId, ct);
         var hasApp = await db.MiniProgramApps.AnyAsync(a => a.UserId == userId, ct);

@@ -561,7 +561,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsUnique()
                         .HasFilter("\"TopUpOrderId\" IS NOT NULL");
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasFilter("\"Kind\" <> 'Charge'");
 
                     b.ToTable("LedgerEntries", (string)null);
                 });

@@ -548,7 +548,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"TopUpOrderId\" IS NOT NULL");
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasFilter("\"Kind\" <> 'Charge'");
 
                     b.ToTable("LedgerEntries", (string)null);
                 });
