@@ -57,6 +57,8 @@ public sealed class LedgerQueriesTests : IDisposable
             (new LedgerFilter(From: day, To: day), live.Where(e => UiFormat.Today(e.CreatedAt) == day)),
             (new LedgerFilter(From: day.AddDays(1)), live.Where(e => UiFormat.Today(e.CreatedAt) > day)),
             (new LedgerFilter(Test: true), test),
+            // A status is the calls page's filter: the ledger lists every debit entry, whatever became of its charge.
+            (new LedgerFilter(Status: ChargeStatus.Refunded), live),
         };
 
         foreach (var (filter, expected) in cases)

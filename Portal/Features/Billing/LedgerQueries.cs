@@ -114,11 +114,9 @@ public sealed class LedgerQueries(IDbContextFactory<PortalDbContext> dbFactory, 
     internal static IQueryable<LedgerEntry>? ChargeEntries(PortalDbContext db, string userId, LedgerFilter filter)
     {
         if (filter.Kind is { } kind && kind != LedgerEntryKind.Charge) return null;
-        var charges = db.Charges.AsNoTracking().Where(c => c.UserId == userId && c.IsTest == filter.Test);
-        if (filter.Since is { } since) charges = charges.Where(c => c.CreatedAt >= since);
-        if (filter.Before is { } before) charges = charges.Where(c => c.CreatedAt < before);
-        if (filter.Product is { } product) charges = charges.Where(c => c.Product == product);
-        return charges.Join(db.LedgerEntries.AsNoTracking(), c => c.DebitEntryId, e => e.Id, (c, e) => e);
+        // A debit entry stands whatever its charge's status became (a refund is an entry of its own).
+        return Charges(db, userId, filter with { Status = null })
+            .Join(db.LedgerEntries.AsNoTracking(), c => c.DebitEntryId, e => e.Id, (c, e) => e);
     }
 
     /// <summary>
