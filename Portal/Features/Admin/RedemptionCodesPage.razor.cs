@@ -121,7 +121,12 @@ public sealed partial class RedemptionCodesPage
         }
     }
 
-    private async Task<TableData<RedemptionBatchSummary>> LoadAsync(TableState state, CancellationToken ct)
+    // The newest load's rows, whichever answer the table receives last (see LatestLoad).
+    private readonly LatestLoad<TableData<RedemptionBatchSummary>> loads = new();
+
+    private Task<TableData<RedemptionBatchSummary>> LoadAsync(TableState state, CancellationToken ct) => loads.RunAsync(token => FetchAsync(state, token), ct);
+
+    private async Task<TableData<RedemptionBatchSummary>> FetchAsync(TableState state, CancellationToken ct)
     {
         var (items, total) = await Codes.ListBatchesAsync(state.Page * state.PageSize, state.PageSize, ct);
         return new TableData<RedemptionBatchSummary> { Items = items, TotalItems = total };

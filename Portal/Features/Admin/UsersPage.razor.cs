@@ -44,7 +44,12 @@ public sealed partial class UsersPage
         await table.ReloadServerData();
     }
 
-    private async Task<TableData<AdminUserRow>> LoadAsync(TableState state, CancellationToken ct)
+    // The newest load's rows, whichever answer the table receives last (see LatestLoad).
+    private readonly LatestLoad<TableData<AdminUserRow>> loads = new();
+
+    private Task<TableData<AdminUserRow>> LoadAsync(TableState state, CancellationToken ct) => loads.RunAsync(token => FetchAsync(state, token), ct);
+
+    private async Task<TableData<AdminUserRow>> FetchAsync(TableState state, CancellationToken ct)
     {
         var (items, total) = await Users.ListAsync(search, state.Page * state.PageSize, state.PageSize, ct);
         return new TableData<AdminUserRow> { Items = items, TotalItems = total };

@@ -125,7 +125,12 @@ public sealed partial class MiniProgramLinksPage
         }
     }
 
-    private async Task<TableData<MiniProgramLinkRow>> LoadAsync(TableState state, CancellationToken ct)
+    // The newest load's rows, whichever answer the table receives last (see LatestLoad).
+    private readonly LatestLoad<TableData<MiniProgramLinkRow>> loads = new();
+
+    private Task<TableData<MiniProgramLinkRow>> LoadAsync(TableState state, CancellationToken ct) => loads.RunAsync(token => FetchAsync(state, token), ct);
+
+    private async Task<TableData<MiniProgramLinkRow>> FetchAsync(TableState state, CancellationToken ct)
     {
         if (userId.Length == 0) userId = (await AuthState).User.UserId();
         var (items, total) = await Links.ListMiniProgramLinksAsync(userId, state.Page * state.PageSize, state.PageSize, ct);

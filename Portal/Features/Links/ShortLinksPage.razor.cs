@@ -101,7 +101,12 @@ public sealed partial class ShortLinksPage
         }
     }
 
-    private async Task<TableData<ShortLinkRow>> LoadAsync(TableState state, CancellationToken ct)
+    // The newest load's rows, whichever answer the table receives last (see LatestLoad).
+    private readonly LatestLoad<TableData<ShortLinkRow>> loads = new();
+
+    private Task<TableData<ShortLinkRow>> LoadAsync(TableState state, CancellationToken ct) => loads.RunAsync(token => FetchAsync(state, token), ct);
+
+    private async Task<TableData<ShortLinkRow>> FetchAsync(TableState state, CancellationToken ct)
     {
         // The table may ask for its first page before OnInitializedAsync has finished.
         if (userId.Length == 0) userId = (await AuthState).User.UserId();
