@@ -130,6 +130,48 @@ public sealed class LedgerWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Batch_ManyAccountsAndKinds_EachAccountDebitedInTurnAndTheOneThatRunsOutTakesWhatItCan()
+    {
+        // One batch: a rich account's short links and plain debits, a test-mode debit of the same account, and a tight
+        // account with five debits and the price of three. On PostgreSQL the debits go as a set (each account's together
+        // when its balance covers them, else one by one); either way every account's ledger steps down a price at a time.
+        var rich = await _factory.CreateUserAsync(Price * 50);
+        var tight = await _factory.CreateUserAsync(Price * 3);
+        Assert.True((await Ledger.AddTestCreditAsync(rich.Id, Price * 5)).Succeeded);
+        var links = _factory.Services.GetRequiredService<LinkService>();
+        var requests = Enumerable.Range(0, 15).Select(i => i switch
+        {
+            < 5 => Debit(tight, settled: i % 2 == 0),
+            < 10 => Debit(rich, rows: [links.NewShortLink(rich.Id, $"https://example.com/set/{i}")]),
+            < 14 => Debit(rich, settled: i % 2 == 0),
+            _ => Debit(rich) with { Test = true },
+        }).ToList();
+
+        var outcomes = await AsOneBatchAsync(rich, requests.Select(r => (Func<Task<DebitOutcome>>)(() => Ledger.DebitAsync(r))).ToList());
+
+        Assert.Equal(3, outcomes.Take(5).Count(o => o.Succeeded));
+        Assert.All(outcomes.Take(5).Where(o => !o.Succeeded), o => Assert.Equal((DebitRefusal.InsufficientFunds, 0L), (o.Refusal, o.BalanceFen)));
+        Assert.All(outcomes.Skip(5), o => Assert.True(o.Succeeded));
+        // Each debit's answer and ledger entry carry the balance after it: distinct steps of one price.
+        var richAfter = Price * 50 - Price;
+        Assert.Equal(Enumerable.Range(1, 9).Select(k => richAfter - k * Price).Order(), outcomes.Skip(5).Take(9).Select(o => o.BalanceFen).Order());
+        Assert.Equal(Price * 4, outcomes[14].BalanceFen);
+        Assert.Equal(new[] { 0, Price, Price * 2 }, outcomes.Take(5).Where(o => o.Succeeded).Select(o => o.BalanceFen).Order());
+        await using var db = await _factory.DbAsync();
+        foreach (var (user, test, start, count) in new[] { (rich, false, Price * 50, 10), (rich, true, Price * 5, 1), (tight, false, Price * 3, 3) })
+        {
+            var steps = await db.LedgerEntries.Where(e => e.UserId == user.Id && e.IsTest == test && e.Kind == LedgerEntryKind.Charge)
+                .Select(e => e.BalanceAfterFen).ToListAsync();
+            Assert.Equal(Enumerable.Range(1, count).Select(k => start - k * Price).Order(), steps.Order());
+        }
+        Assert.Equal(5, await db.ShortLinks.CountAsync(l => l.UserId == rich.Id));
+        Assert.Equal((richAfter - 9 * Price, richAfter - 9 * Price, 11), await _factory.MoneyOfAsync(rich.Id));
+        Assert.Equal(Price * 4, (await _factory.TestMoneyOfAsync(rich.Id)).Balance);
+        Assert.Equal((0L, 0L, 4), await _factory.MoneyOfAsync(tight.Id));
+        await _factory.AssertLedgerInvariantsAsync();
+    }
+
+    [Fact]
     public async Task Batch_CommitFails_EveryOperationFailsAndNoneIsWritten()
     {
         var user = await _factory.CreateUserAsync(1000);

@@ -147,12 +147,13 @@ public sealed class LedgerWriter : IAsyncDisposable
             _session ??= LedgerSession.Open(_dbFactory, _dialect);
             // A debit run without a savepoint of its own (pipelined, or SQLite's plain debit) that breaks a constraint
             // spoils the transaction: record its refusal and run the rest again, each in a savepoint this time, so a
-            // second refusal is undone alone and a batch runs at most twice.
+            // second refusal is undone alone and a batch runs at most twice. (When a set of debits broke it together,
+            // none is known to be refused yet: all of them run again, each in a savepoint.)
             while (!TryRun(_session, running, now, out var refused))
             {
                 _session.Rollback();
                 if (ReferenceEquals(running, batch)) running = [.. batch];
-                running.Remove(refused!);
+                if (refused is not null) running.Remove(refused);
                 foreach (var op in running) op.InSavepoint = true;
             }
             _faults.At(FaultPoints.LedgerCommitFails);
@@ -182,7 +183,10 @@ public sealed class LedgerWriter : IAsyncDisposable
         foreach (var op in batch) op.Complete();
     }
 
-    /// <summary>Runs every operation in a new transaction; false (and the refused debit) when a debit without a savepoint of its own broke a constraint.</summary>
+    /// <summary>
+    /// Runs every operation in a new transaction; false (and the refused debit, or null when a set of debits broke it
+    /// together) when a debit without a savepoint of its own broke a constraint.
+    /// </summary>
     private bool TryRun(LedgerSession session, List<LedgerOp> ops, DateTimeOffset now, out LedgerOp? refused)
     {
         session.Begin();
@@ -198,7 +202,9 @@ public sealed class LedgerWriter : IAsyncDisposable
                 }
                 catch (PipelinedDebitRefusedException ex)
                 {
-                    ex.Op.Refused(ex.Error);
+                    // A set's statement does not say which of its debits broke the constraint: the run again puts every
+                    // operation in a savepoint of its own, where the one that breaks it is refused alone.
+                    ex.Op?.Refused(ex.Error);
                     refused = ex.Op;
                     return false;
                 }
