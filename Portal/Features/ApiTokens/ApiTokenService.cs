@@ -27,6 +27,12 @@ public sealed class ApiTokenService
     private readonly TimedCache<Guid, TokenFacts> _byId;
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastRecordedUse = new();
     private readonly TimedCache<string, IReadOnlySet<string>> _listedOrigins;
+    // Hashes of tokens verified since the last refresh (RefreshInUseAsync reads them again together).
+    private ConcurrentDictionary<string, byte> _inUse = new(StringComparer.Ordinal);
+    // Changes heard (revocations, edits, suspensions), counted under _cacheGate: facts read from the database are stored
+    // only when no change arrived while they were read, so a revocation is never overwritten by what was read before it.
+    private readonly Lock _cacheGate = new();
+    private long _changes;
 
     private readonly IOptions<ApiTokenOptions> _options;
 
@@ -50,13 +56,21 @@ public sealed class ApiTokenService
         {
             if (topic == UserSuspension.Topic)
             {
-                _byHash.RemoveWhere((_, t) => t.UserId == key);
-                _byId.RemoveWhere((_, t) => t.UserId == key);
+                lock (_cacheGate)
+                {
+                    _changes++;
+                    _byHash.RemoveWhere((_, t) => t.UserId == key);
+                    _byId.RemoveWhere((_, t) => t.UserId == key);
+                }
             }
             else if (topic == Topic && Guid.TryParse(key, out var id))
             {
-                _byHash.RemoveWhere((_, t) => t.Id == id);
-                _byId.Remove(id);
+                lock (_cacheGate)
+                {
+                    _changes++;
+                    _byHash.RemoveWhere((_, t) => t.Id == id);
+                    _byId.Remove(id);
+                }
                 _listedOrigins.Remove("");
             }
         });
@@ -215,6 +229,7 @@ public sealed class ApiTokenService
             token = await LoadAsync(hash, ct);
             if (token is null) return null;
         }
+        _inUse.TryAdd(hash, 0);
         var now = time.GetUtcNow();
         if (token.Revoked || token.OwnerSuspended || token.ExpiresAt is { } e && e <= now) return null;
         if (!ApiTokenIpAllowList.Allows(token.AllowedIps, remoteIp)) return null;
@@ -261,15 +276,62 @@ public sealed class ApiTokenService
 
     private async Task<TokenFacts?> LoadAsync(string hash, CancellationToken ct)
     {
+        var heard = Volatile.Read(ref _changes);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await db.ApiTokens.AsNoTracking().Where(t => t.Hash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenFacts(
-                t.Id, t.UserId, t.Hash, t.ExpiresAt, t.RevokedAt != null, u.SuspendedAt != null, t.AllowedIps, t.DailySpendCapFen, t.AllowedOrigins))
-            .SingleOrDefaultAsync(ct);
-        if (token is null) return null;
-        _byHash.Set(hash, token);
-        _byId.Set(token.Id, token);
+        var token = await Facts(db, db.ApiTokens.Where(t => t.Hash == hash)).SingleOrDefaultAsync(ct);
+        if (token is not null) Remember([token], heard);
         return token;
+    }
+
+    /// <summary>
+    /// Reads the facts of every token verified since the last call again, in one query per thousand, and keeps them for
+    /// another <see cref="CachingOptions.EntryLifetime"/>: a token in use is then never read on a request's path, and
+    /// its facts are never older than the refresh interval (<see cref="ApiTokenCacheRefresher"/> calls this every half
+    /// lifetime). Facts are stored only when no revocation, edit or suspension was heard while they were read; tokens
+    /// gone from the database are dropped.
+    /// </summary>
+    /// <returns>How many tokens' facts were stored.</returns>
+    public async Task<int> RefreshInUseAsync(CancellationToken ct = default)
+    {
+        var hashes = Interlocked.Exchange(ref _inUse, new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).Keys.ToList();
+        var stored = 0;
+        foreach (var chunk in hashes.Chunk(1000))
+        {
+            var heard = Volatile.Read(ref _changes);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var facts = await Facts(db, db.ApiTokens.Where(t => chunk.Contains(t.Hash))).ToListAsync(ct);
+            if (!Remember(facts, heard)) continue;
+            stored += facts.Count;
+            lock (_cacheGate)
+            {
+                foreach (var gone in chunk.Except(facts.Select(f => f.Hash), StringComparer.Ordinal))
+                {
+                    if (_byHash.TryGet(gone, out var token)) _byId.Remove(token.Id);
+                    _byHash.Remove(gone);
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static IQueryable<TokenFacts> Facts(PortalDbContext db, IQueryable<ApiToken> tokens) =>
+        tokens.AsNoTracking().Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenFacts(
+            t.Id, t.UserId, t.Hash, t.ExpiresAt, t.RevokedAt != null, u.SuspendedAt != null, t.AllowedIps, t.DailySpendCapFen, t.AllowedOrigins));
+
+    // Stores facts read after `heard` changes, unless another change arrived meanwhile (then the entries are left to
+    // expire or to be dropped, and read again on their next use).
+    private bool Remember(IReadOnlyList<TokenFacts> facts, long heard)
+    {
+        lock (_cacheGate)
+        {
+            if (_changes != heard) return false;
+            foreach (var token in facts)
+            {
+                _byHash.Set(token.Hash, token);
+                _byId.Set(token.Id, token);
+            }
+            return true;
+        }
     }
 
     private static ApiTokenSummary ToSummary(ApiToken t) =>
