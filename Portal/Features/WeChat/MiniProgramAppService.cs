@@ -210,9 +210,10 @@ public sealed partial class MiniProgramAppService
     private async Task EnsureOneDefaultAsync(string userId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var apps = await db.MiniProgramApps.Where(a => a.UserId == userId).Select(a => new { a.Id, a.IsDefault }).ToListAsync(ct);
+        var apps = await db.MiniProgramApps.Where(a => a.UserId == userId).Select(a => new { a.Id, a.IsDefault, a.CreatedAt }).ToListAsync(ct);
         if (apps.Count == 0 || apps.Count(a => a.IsDefault) == 1) return;
-        var keep = apps.Where(a => a.IsDefault).Select(a => a.Id).DefaultIfEmpty(apps.Min(a => a.Id)).Min();
+        // Oldest by registration time: ids of apps registered within one millisecond do not sort by age.
+        var keep = (apps.Any(a => a.IsDefault) ? apps.Where(a => a.IsDefault) : apps).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).First().Id;
         await db.MiniProgramApps.Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsDefault, a => a.Id == keep), ct);
     }
 
