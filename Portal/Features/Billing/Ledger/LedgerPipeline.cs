@@ -230,9 +230,7 @@ internal sealed class LedgerPipeline(DbConnection connection, LedgerDialect dial
                     var value = getter.GetClrValueUsingContainingEntity(rows[i]);
                     values.SetValue(value is not null && converter is not null ? converter.ConvertToProvider(value) : value, i);
                 }
-                var parameter = command.CreateParameter();
-                parameter.Value = values;
-                command.Parameters.Add(parameter);
+                Parameter(command, values, null);
             }
         }
     }
