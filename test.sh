@@ -154,6 +154,22 @@ for report in "$results"/e2e-artifacts/nginx-*.txt; do
   [ -f "$report" ] && echo "nginx test: $(cat "$report")"
 done
 
+# Name every failed test again, with the first lines of its message, so the end of the output says what failed.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    try: root = ET.parse(path).getroot()
+    except ET.ParseError: continue
+    leg = path.rsplit("/", 1)[-1][:-4]
+    for r in root.iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"): continue
+        msg = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+        stack = r.findtext("t:Output/t:ErrorInfo/t:StackTrace", default="", namespaces=ns).strip().splitlines()
+        print(f"FAILED [{leg}] {r.get('testName')}")
+        for line in msg[:12] + [l for l in stack if "Portal." in l][:4]: print("    " + line[:300])
+PY
+
 # Sum the counters of every .trx file.
 read -r passed failed skipped < <(python3 - "$results" <<'PY'
 import glob, re, sys
