@@ -44,21 +44,34 @@ public sealed partial class AdminUserPage
     private (IReadOnlyList<CodeImageRow> Items, int Total) codes = ([], 0);
     private IReadOnlyList<AdminAuditRow> audit = [];
 
+    // Counts parameter loads: a load that a newer one (another user's page) overtook drops what it read, so a slow read
+    // for the previous user never overwrites the page of the current one.
+    private int _loads;
+
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
+        var load = ++_loads;
         loaded = false;
-        user = await Users.GetAsync(UserId);
-        if (user is not null)
+        var found = await Users.GetAsync(UserId);
+        (IReadOnlyList<LedgerEntryRow> Items, int Total) foundEntries = ([], 0);
+        IReadOnlyList<ApiTokenSummary> foundTokens = [];
+        (IReadOnlyList<ShortLinkRow> Items, int Total) foundShortLinks = ([], 0);
+        (IReadOnlyList<MiniProgramLinkRow> Items, int Total) foundMpLinks = ([], 0);
+        (IReadOnlyList<CodeImageRow> Items, int Total) foundCodes = ([], 0);
+        IReadOnlyList<AdminAuditRow> foundAudit = [];
+        if (found is not null)
         {
-            entries = await Ledger.ListEntriesAsync(UserId, 0, RowsPerTab);
-            tokens = await Tokens.ListAsync(UserId);
-            shortLinks = await Links.ListShortLinksAsync(UserId, 0, RowsPerTab, CancellationToken.None);
-            mpLinks = await Links.ListMiniProgramLinksAsync(UserId, 0, RowsPerTab, CancellationToken.None);
-            codes = await Codes.ListAsync(UserId, 0, RowsPerTab, CancellationToken.None);
+            foundEntries = await Ledger.ListEntriesAsync(found.Id, 0, RowsPerTab);
+            foundTokens = await Tokens.ListAsync(found.Id);
+            foundShortLinks = await Links.ListShortLinksAsync(found.Id, 0, RowsPerTab, CancellationToken.None);
+            foundMpLinks = await Links.ListMiniProgramLinksAsync(found.Id, 0, RowsPerTab, CancellationToken.None);
+            foundCodes = await Codes.ListAsync(found.Id, 0, RowsPerTab, CancellationToken.None);
             // Admin changes name a user by e-mail and a token as lists show it.
-            audit = await Audit.ListForUserAsync(UserId, [user.Email, .. tokens.Select(t => t.Display)], RowsPerTab);
+            foundAudit = await Audit.ListForUserAsync(found.Id, [found.Email, .. foundTokens.Select(t => t.Display)], RowsPerTab);
         }
+        if (load != _loads) return;
+        (user, entries, tokens, shortLinks, mpLinks, codes, audit) = (found, foundEntries, foundTokens, foundShortLinks, foundMpLinks, foundCodes, foundAudit);
         loaded = true;
     }
 
