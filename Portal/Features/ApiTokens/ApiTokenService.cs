@@ -14,7 +14,7 @@ namespace Portal.Features.ApiTokens;
 /// and dropped at once when this instance revokes the token or suspends its owner. Last use is recorded through
 /// <see cref="CoalescedCounters"/>, not on the request path.
 /// </summary>
-public sealed class ApiTokenService
+public sealed class ApiTokenService : IInUseCache
 {
     /// <summary>The <see cref="ChangeFeed"/> topic published with the token id after a revocation.</summary>
     public const string Topic = "api-token";
@@ -286,7 +286,7 @@ public sealed class ApiTokenService
     /// <summary>
     /// Reads the facts of every token verified since the last call again, in one query per thousand, and keeps them for
     /// another <see cref="CachingOptions.EntryLifetime"/>: a token in use is then never read on a request's path, and
-    /// its facts are never older than the refresh interval (<see cref="ApiTokenCacheRefresher"/> calls this every half
+    /// its facts are never older than the refresh interval (<see cref="InUseCacheRefresher"/> calls this every half
     /// lifetime). Facts are stored only when no revocation, edit or suspension was heard while they were read; tokens
     /// gone from the database are dropped.
     /// </summary>

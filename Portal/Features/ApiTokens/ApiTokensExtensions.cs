@@ -11,7 +11,7 @@ public static class ApiTokensExtensions
     {
         services.AddOptions<ApiTokenOptions>().BindConfiguration(ApiTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiTokenService>();
-        services.AddHostedService<ApiTokenCacheRefresher>();
+        services.AddSingleton<Infrastructure.Caching.IInUseCache>(sp => sp.GetRequiredService<ApiTokenService>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(ApiTokenAuthenticationHandler.PolicyName, p =>
             p.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Infrastructure.Caching;
@@ -34,9 +35,10 @@ public sealed record AppTestResult(bool Ok, int ErrCode, string? Message);
 /// <remarks>
 /// The look-ups of the API routes (<see cref="FindOwnedByAppIdAsync"/>, <see cref="FindDefaultAsync"/>) are answered
 /// from memory for <see cref="CachingOptions.EntryLifetime"/>; registering, deleting or changing the default through
-/// this instance applies at once.
+/// this instance applies at once. The apps in use are read again together every half lifetime
+/// (<see cref="RefreshInUseAsync"/>), so a busy app is never read on a request's path.
 /// </remarks>
-public sealed partial class MiniProgramAppService
+public sealed partial class MiniProgramAppService : IInUseCache
 {
     /// <summary>The <see cref="ChangeFeed"/> topic published with the owner's user id after their apps change.</summary>
     public const string Topic = "app";
@@ -48,6 +50,13 @@ public sealed partial class MiniProgramAppService
     private readonly ChangeFeed changes;
     private readonly TimedCache<(string UserId, string AppId), MiniProgramApp> _owned;
     private readonly TimedCache<string, MiniProgramApp> _defaults;
+    // Look-ups answered since the last refresh (RefreshInUseAsync reads them again together).
+    private ConcurrentDictionary<(string UserId, string AppId), byte> _ownedInUse = new();
+    private ConcurrentDictionary<string, byte> _defaultsInUse = new(StringComparer.Ordinal);
+    // Changes heard, counted under _cacheGate: apps read from the database are stored only when no change arrived while
+    // they were read, so a deletion or a new default is never overwritten by what was read before it.
+    private readonly Lock _cacheGate = new();
+    private long _changes;
 
     /// <summary>Creates the service; its caches follow <see cref="Topic"/>.</summary>
     public MiniProgramAppService(IDbContextFactory<PortalDbContext> dbFactory, AppSecretProtector protector, IWeChatApi weChat, TimeProvider time,
@@ -63,8 +72,12 @@ public sealed partial class MiniProgramAppService
         changes.Subscribe((topic, userId) =>
         {
             if (topic != Topic) return;
-            _owned.RemoveWhere((key, _) => key.UserId == userId);
-            _defaults.Remove(userId);
+            lock (_cacheGate)
+            {
+                _changes++;
+                _owned.RemoveWhere((key, _) => key.UserId == userId);
+                _defaults.Remove(userId);
+            }
         });
     }
 
@@ -140,21 +153,82 @@ public sealed partial class MiniProgramAppService
     {
         appId = appId?.Trim();
         if (!IsValidAppId(appId)) return null;
-        if (_owned.TryGet((userId, appId!), out var cached)) return cached;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var app = await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == userId && a.AppId == appId, ct);
-        if (app is not null) _owned.Set((userId, appId!), app);
+        var key = (userId, appId!);
+        if (!_owned.TryGet(key, out var app))
+        {
+            var heard = Volatile.Read(ref _changes);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            app = await db.MiniProgramApps.AsNoTracking().SingleOrDefaultAsync(a => a.UserId == userId && a.AppId == appId, ct);
+            if (app is null) return null;
+            lock (_cacheGate)
+                if (_changes == heard) _owned.Set(key, app);
+        }
+        _ownedInUse.TryAdd(key, 0);
         return app;
     }
 
     /// <summary>The owner's default app, or null when they registered none (seed 001 without <c>appid</c>).</summary>
     public async Task<MiniProgramApp?> FindDefaultAsync(string userId, CancellationToken ct = default)
     {
-        if (_defaults.TryGet(userId, out var cached)) return cached;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var app = await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId && a.IsDefault).OrderBy(a => a.Id).FirstOrDefaultAsync(ct);
-        if (app is not null) _defaults.Set(userId, app);
+        if (!_defaults.TryGet(userId, out var app))
+        {
+            var heard = Volatile.Read(ref _changes);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            app = await db.MiniProgramApps.AsNoTracking().Where(a => a.UserId == userId && a.IsDefault).OrderBy(a => a.Id).FirstOrDefaultAsync(ct);
+            if (app is null) return null;
+            lock (_cacheGate)
+                if (_changes == heard) _defaults.Set(userId, app);
+        }
+        _defaultsInUse.TryAdd(userId, 0);
         return app;
+    }
+
+    /// <summary>
+    /// Reads every app looked up by AppID or as a default since the last call again, in one query per thousand owners,
+    /// and keeps them for another <see cref="CachingOptions.EntryLifetime"/> (<see cref="InUseCacheRefresher"/> calls
+    /// this every half lifetime). An app deleted since, or a default moved elsewhere, is dropped or replaced; nothing
+    /// read while this instance heard a change of the owner's apps is stored.
+    /// </summary>
+    /// <returns>How many look-ups' apps were stored.</returns>
+    public async Task<int> RefreshInUseAsync(CancellationToken ct = default)
+    {
+        var owned = Interlocked.Exchange(ref _ownedInUse, new()).Keys.ToLookup(k => k.UserId, k => k.AppId, StringComparer.Ordinal);
+        var defaults = Interlocked.Exchange(ref _defaultsInUse, new(StringComparer.Ordinal)).Keys;
+        var users = owned.Select(g => g.Key).Union(defaults, StringComparer.Ordinal).ToList();
+        var wantsDefault = defaults.ToHashSet(StringComparer.Ordinal);
+        var stored = 0;
+        foreach (var chunk in users.Chunk(1000))
+        {
+            var heard = Volatile.Read(ref _changes);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var apps = (await db.MiniProgramApps.AsNoTracking().Where(a => chunk.Contains(a.UserId)).ToListAsync(ct))
+                .ToLookup(a => a.UserId, StringComparer.Ordinal);
+            lock (_cacheGate)
+            {
+                if (_changes != heard) continue;
+                foreach (var userId in chunk)
+                {
+                    var mine = apps[userId].ToList();
+                    foreach (var appId in owned[userId])
+                    {
+                        if (mine.Find(a => a.AppId == appId) is { } app)
+                        {
+                            _owned.Set((userId, appId), app);
+                            stored++;
+                        }
+                        else _owned.Remove((userId, appId));
+                    }
+                    if (!wantsDefault.Contains(userId)) continue;
+                    if (mine.Where(a => a.IsDefault).MinBy(a => a.Id) is { } current)
+                    {
+                        _defaults.Set(userId, current);
+                        stored++;
+                    }
+                    else _defaults.Remove(userId);
+                }
+            }
+        }
+        return stored;
     }
 
     /// <summary>Makes app <paramref name="id"/> the owner's only default. Returns false when the owner has no such app.</summary>

@@ -25,6 +25,7 @@ public static class WeChatExtensions
         // Test-mode (sandbox) apps are answered by the simulator, every other app by WeChat.
         services.AddSingleton<IWeChatApi, ModeRoutingWeChatApi>();
         services.AddSingleton<MiniProgramAppService>();
+        services.AddSingleton<Infrastructure.Caching.IInUseCache>(sp => sp.GetRequiredService<MiniProgramAppService>());
         services.AddSingleton<WeChatSessionService>();
         services.AddTransient<PurgeExpiredWeChatSessionsJob>();
         services.AddSecretPathRedaction();

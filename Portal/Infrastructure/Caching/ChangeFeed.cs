@@ -69,12 +69,16 @@ public sealed class ChangeFeed
 /// <summary>Registers the change feed and the caching options.</summary>
 public static class CachingExtensions
 {
-    /// <summary>Adds <see cref="ChangeFeed"/>, its Redis subscription and <see cref="CachingOptions"/>.</summary>
+    /// <summary>
+    /// Adds <see cref="ChangeFeed"/>, its Redis subscription, <see cref="CachingOptions"/> and the refresher of every
+    /// registered <see cref="IInUseCache"/>.
+    /// </summary>
     public static IServiceCollection AddCaching(this IServiceCollection services)
     {
         services.AddOptions<CachingOptions>().BindConfiguration(CachingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService<RedisChangeFeedBridge>();
+        services.AddHostedService<InUseCacheRefresher>();
         return services;
     }
 }
