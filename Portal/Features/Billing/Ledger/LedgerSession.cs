@@ -116,6 +116,9 @@ internal sealed class LedgerSession : IDisposable
     /// <summary>The provider's dialect.</summary>
     public LedgerDialect Dialect { get; }
 
+    /// <summary>The writer's connection (open for the session's life).</summary>
+    public DbConnection Connection => _connection;
+
     /// <summary>The debit pipeline, where the provider gains from one (PostgreSQL), else null.</summary>
     public LedgerPipeline? Pipeline { get; }
 
@@ -186,8 +189,12 @@ internal sealed class LedgerSession : IDisposable
     /// <exception cref="InvalidOperationException">No batch is running.</exception>
     public DbTransaction Transaction => _transaction ?? throw new InvalidOperationException("no ledger transaction");
 
-    /// <summary>Opens a connection of its own (with the provider's pragmas) and prepares every statement.</summary>
-    public static LedgerSession Open(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect)
+    /// <summary>
+    /// Opens a connection of its own (with the provider's pragmas) and prepares every statement. Without
+    /// <paramref name="automaticCheckpoints"/> the connection's commits never copy the SQLite log into the database file
+    /// (a <see cref="SqliteCheckpointer"/> does).
+    /// </summary>
+    public static LedgerSession Open(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect, bool automaticCheckpoints = true)
     {
         var db = factory.CreateDbContext();
         try
@@ -195,6 +202,7 @@ internal sealed class LedgerSession : IDisposable
             if (db.Database.GetConnectionString() is { } configured) db.Database.SetConnectionString(dialect.WriterConnectionString(configured));
             db.Database.OpenConnection();
             if (dialect.SessionSetup is { } setup) db.Database.ExecuteSqlRaw(setup);
+            if (!automaticCheckpoints && dialect.NoAutomaticCheckpoints is { } off) db.Database.ExecuteSqlRaw(off);
             return new LedgerSession(db, dialect);
         }
         catch

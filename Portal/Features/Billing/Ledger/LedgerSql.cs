@@ -40,6 +40,9 @@ internal abstract class LedgerDialect
     /// <summary>Statements run once when the writer opens its connection, or null.</summary>
     public virtual string? SessionSetup => null;
 
+    /// <summary>Turns off the checkpoints a commit of this connection would run, or null where there are none (SQLite only).</summary>
+    public virtual string? NoAutomaticCheckpoints => null;
+
     /// <summary><c>UPDATE table SET set WHERE where</c> that returns <paramref name="returned"/> of the updated row.</summary>
     public abstract string UpdateReturning(string table, string set, string where, string returned);
 
@@ -64,6 +67,8 @@ internal abstract class LedgerDialect
         // Each operation's savepoint copies every page it changes to a sub-journal so that it can be rolled back; keep
         // that in memory instead of a temporary file (two write syscalls per page, measured: 4× the bytes written).
         public override string SessionSetup => "PRAGMA temp_store=MEMORY;";
+
+        public override string NoAutomaticCheckpoints => "PRAGMA wal_autocheckpoint=0;";
 
         public override bool DebitsWithoutSavepoint => true;
 

@@ -25,6 +25,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly Channel<LedgerOp> _queue;
     private readonly int _maxBatch;
     private readonly long _lingerTicks;
+    private readonly SqliteCheckpointer? _checkpointer;
     private readonly Lock _startGate = new();
     private Task? _loop;
     private LedgerSession? _session;
@@ -41,6 +42,8 @@ public sealed class LedgerWriter : IAsyncDisposable
         _log = log;
         _maxBatch = options.Value.MaxBatch;
         _lingerTicks = (long)(options.Value.MaxLinger.TotalSeconds * time.TimestampFrequency);
+        if (database.Value.Provider == DatabaseProvider.Sqlite && options.Value.CheckpointInterval > TimeSpan.Zero)
+            _checkpointer = new SqliteCheckpointer(dbFactory, options.Value.CheckpointInterval, options.Value.CheckpointRestartFrames, log);
         LedgerMetrics.ObserveQueue(this);
         _queue = Channel.CreateBounded<LedgerOp>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
@@ -85,6 +88,7 @@ public sealed class LedgerWriter : IAsyncDisposable
             })
             { IsBackground = true, Name = "Portal ledger writer" };
             thread.Start();
+            _checkpointer?.Start();
             _loop = done.Task;
         }
     }
@@ -121,8 +125,27 @@ public sealed class LedgerWriter : IAsyncDisposable
             LedgerMetrics.BatchSize.Record(batch.Count);
             LedgerMetrics.CommitSeconds.Record(_time.GetElapsedTime(started).TotalSeconds);
             batch.Clear();
+            if (_checkpointer is { RestartWanted: true }) RestartLog(_checkpointer);
         }
         _session?.Dispose();
+    }
+
+    /// <summary>
+    /// Between two batches, with every caller answered: copies the log's last frames so that the next transaction
+    /// writes it from its start again (<see cref="SqliteCheckpointer"/>). A failure leaves the log as it is.
+    /// </summary>
+    private void RestartLog(SqliteCheckpointer checkpointer)
+    {
+        if (_session is not { } session) return;
+        try
+        {
+            checkpointer.CheckpointFrom(session.Connection);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Nothing of a batch depends on it: the frames stay in the log, and a broken connection fails the next batch.
+            _log.LogWarning(ex, "Checkpoint of the ledger's write-ahead log failed; trying again after the next batch");
+        }
     }
 
     private int Take(List<LedgerOp> batch)
@@ -144,7 +167,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         var running = batch;
         try
         {
-            _session ??= LedgerSession.Open(_dbFactory, _dialect);
+            _session ??= LedgerSession.Open(_dbFactory, _dialect, automaticCheckpoints: _checkpointer is null);
             // A debit run without a savepoint of its own (pipelined, or SQLite's plain debit) that breaks a constraint
             // spoils the transaction: record its refusal and run the rest again, each in a savepoint this time, so a
             // second refusal is undone alone and a batch runs at most twice. (When a set of debits broke it together,
@@ -284,5 +307,6 @@ public sealed class LedgerWriter : IAsyncDisposable
         _closed = true;
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
+        _checkpointer?.Dispose();
     }
 }
