@@ -83,9 +83,10 @@ internal sealed class SqliteCheckpointer : IDisposable
                 if (failing) _log.LogInformation("SQLite checkpoints run again");
                 failing = false;
             }
-            catch (Exception ex) when (ex is DbException or InvalidOperationException)
+            catch (Exception ex)
             {
-                // The log keeps its frames until a checkpoint copies them; nothing is lost, the next try reconnects.
+                // The log keeps its frames until a checkpoint copies them; nothing is lost, the next try reconnects. (An
+                // exception leaving this thread would end the process.)
                 if (!failing) _log.LogWarning(ex, "SQLite checkpoint failed; retrying every {Interval}", _interval);
                 failing = true;
                 db?.Dispose();
