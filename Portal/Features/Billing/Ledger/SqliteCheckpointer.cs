@@ -17,8 +17,8 @@ namespace Portal.Features.Billing.Ledger;
 /// </summary>
 internal sealed class SqliteCheckpointer : IDisposable
 {
-    /// <summary>The statement; its one row is <c>(busy, frames in the log, frames copied)</c>.</summary>
-    public const string Sql = "PRAGMA wal_checkpoint(PASSIVE)";
+    // Its one row: (busy, frames in the log, frames copied).
+    private const string Sql = "PRAGMA wal_checkpoint(PASSIVE)";
 
     private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly TimeSpan _interval;
@@ -96,9 +96,10 @@ internal sealed class SqliteCheckpointer : IDisposable
         db?.Dispose();
     }
 
-    /// <summary>Stops the thread (after the checkpoint it may be running) and closes its connection.</summary>
+    /// <summary>Stops the thread (after the checkpoint it may be running) and closes its connection; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         if (_thread.IsAlive) _thread.Join();
         _stop.Dispose();
