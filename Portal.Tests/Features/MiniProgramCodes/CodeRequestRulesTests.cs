@@ -188,6 +188,22 @@ public sealed class CodeRequestRulesTests
         Assert.NotEqual(CodeRequestRules.Hash("wx1", a), CodeRequestRules.Hash("wx1", c));
     }
 
+    /// <summary>
+    /// Cached images are found by this hash, so its bytes must never change between versions: these values were taken
+    /// from the first implementation (AppID, interface and WeChat's JSON body with JSON's default escaping of
+    /// <c>&amp;</c>, <c>'</c> and non-ASCII characters).
+    /// </summary>
+    [Theory]
+    [InlineData(CodeKind.WxaCodeUnlimited, "pages/index/index", "a=1&b='2'", "13b55ebf68b099485b2caa8033f115e0f7a409443c91a7b66de5ae10fbf7fd8f")]
+    [InlineData(CodeKind.WxaCode, "pages/a?x=1&y=中文", null, "df32deb892d0546f102466b9deed0ba175624b55720fbd040fa667739f243dc4")]
+    [InlineData(CodeKind.WxaQrCode, "pages/a?x=<1>", null, "913699513a9f76aaa0449489e166e2bc8c115e1d7749f13f7910e9fdbce378c7")]
+    public void Hash_IsStableAcrossVersions(CodeKind kind, string path, string? scene, string expected)
+    {
+        var normalised = CodeRequestRules.Normalise(new CodeRequestInput(kind, path, scene, Width: 300, LineColor: new LineColor(1, 2, 3)));
+        Assert.Null(normalised.Error);
+        Assert.Equal(expected, CodeRequestRules.Hash("wx0123456789abcdef", normalised.Request!));
+    }
+
     [Theory]
     [InlineData("pages/index/index?id=1", null, "pages/index/index", "id=1")]
     [InlineData("/pages/index/index?id=1", "explicit", "pages/index/index", "explicit")]

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Portal.Features.MiniProgramCodes;
@@ -171,38 +173,66 @@ public static class CodeRequestRules
     /// </summary>
     public static JsonObject WeChatBody(CodeRequest request)
     {
-        JsonObject Color() => new() { ["r"] = request.LineColor.R, ["g"] = request.LineColor.G, ["b"] = request.LineColor.B };
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer)) WriteWeChatBody(writer, request);
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    /// <summary>
+    /// Writes <see cref="WeChatBody"/>'s object to <paramref name="writer"/>: the one place that decides its fields and
+    /// their order, and the bytes <see cref="Hash"/> hashes (JSON's default escaping, no whitespace).
+    /// </summary>
+    private static void WriteWeChatBody(Utf8JsonWriter writer, CodeRequest request)
+    {
+        writer.WriteStartObject();
         switch (request.Kind)
         {
             case CodeKind.WxaCodeUnlimited:
-                var body = new JsonObject { ["scene"] = request.Scene };
-                if (request.PageOrPath.Length > 0) body["page"] = request.PageOrPath;
-                body["check_path"] = request.CheckPath;
-                body["env_version"] = request.EnvVersion;
-                body["width"] = request.Width;
-                body["auto_color"] = request.AutoColor;
-                body["line_color"] = Color();
-                body["is_hyaline"] = request.IsHyaline;
-                return body;
+                writer.WriteString("scene", request.Scene);
+                if (request.PageOrPath.Length > 0) writer.WriteString("page", request.PageOrPath);
+                writer.WriteBoolean("check_path", request.CheckPath);
+                writer.WriteString("env_version", request.EnvVersion);
+                writer.WriteNumber("width", request.Width);
+                writer.WriteBoolean("auto_color", request.AutoColor);
+                WriteColor();
+                writer.WriteBoolean("is_hyaline", request.IsHyaline);
+                break;
             case CodeKind.WxaCode:
-                return new JsonObject
-                {
-                    ["path"] = request.PageOrPath, ["width"] = request.Width, ["auto_color"] = request.AutoColor,
-                    ["line_color"] = Color(), ["is_hyaline"] = request.IsHyaline, ["env_version"] = request.EnvVersion,
-                };
+                writer.WriteString("path", request.PageOrPath);
+                writer.WriteNumber("width", request.Width);
+                writer.WriteBoolean("auto_color", request.AutoColor);
+                WriteColor();
+                writer.WriteBoolean("is_hyaline", request.IsHyaline);
+                writer.WriteString("env_version", request.EnvVersion);
+                break;
             default:
-                return new JsonObject { ["path"] = request.PageOrPath, ["width"] = request.Width };
+                writer.WriteString("path", request.PageOrPath);
+                writer.WriteNumber("width", request.Width);
+                break;
+        }
+        writer.WriteEndObject();
+
+        void WriteColor()
+        {
+            writer.WriteStartObject("line_color");
+            writer.WriteNumber("r", request.LineColor.R);
+            writer.WriteNumber("g", request.LineColor.G);
+            writer.WriteNumber("b", request.LineColor.B);
+            writer.WriteEndObject();
         }
     }
 
     /// <summary>
-    /// The cache key: lower-case SHA-256 hex (64 chars) of the AppID, the interface and the canonical WeChat body.
-    /// Equal for requests that produce the same image.
+    /// The cache key: lower-case SHA-256 hex (64 chars) of the UTF-8 text <c>{appId}\n{interface}\n{WeChat body}</c>,
+    /// the body as <see cref="WriteWeChatBody"/> writes it. Equal for requests that produce the same image; stored with
+    /// every cached image, so these bytes never change between versions.
     /// </summary>
     public static string Hash(string appId, CodeRequest request)
     {
-        var text = $"{appId}\n{request.Kind}\n{WeChatBody(request).ToJsonString()}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Encoding.UTF8.GetBytes($"{appId}\n{request.Kind}\n", buffer);
+        using (var writer = new Utf8JsonWriter(buffer)) WriteWeChatBody(writer, request);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     /// <summary>
