@@ -105,6 +105,29 @@ public sealed class BillingLedgerTests(FakeClockPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task SetPriceAsync_WithActor_WritesThePriceAndItsAuditEntryTogether_WithoutActorNoEntry()
+    {
+        // Free by default and never priced before in this database: "before" is the product's own default.
+        var product = BillableProducts.WeChatUnionId;
+        var actor = "actor-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            Assert.Equal(0, await Ledger.SetPriceAsync(product, 30, actor));
+            Assert.Equal(30, await Ledger.SetPriceAsync(product, 45));
+
+            Assert.Equal(45, await Ledger.GetPriceFenAsync(product));
+            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<Portal.Infrastructure.Persistence.PortalDbContext>>().CreateDbContextAsync();
+            var entries = await db.AdminAuditEntries.Where(e => e.Target == product).ToListAsync();
+            var entry = Assert.Single(entries);
+            Assert.Equal((actor, Portal.Features.Admin.AdminActions.PriceSet, "0.00", "0.30"), (entry.ActorId, entry.Action, entry.Before, entry.After));
+        }
+        finally
+        {
+            await Ledger.SetPriceAsync(product, 0);
+        }
+    }
+
+    [Fact]
     public async Task DebitAsync_SameRequestIdTwice_SecondRefusedAndDebitsOnce()
     {
         var user = await factory.CreateUserAsync(100);

@@ -5,8 +5,9 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Features.Admin;
 
 /// <summary>
-/// One administrative action: who did what to what, when, and the value before and after. Written after the action
-/// succeeded, by the admin pages and the <c>admin</c> CLI; shown on <c>/admin/audit</c>. Rows are only ever added.
+/// One administrative action: who did what to what, when, and the value before and after. Written by the admin pages
+/// and the <c>admin</c> CLI after the action succeeded, or in the action's own transaction (a price change); shown on
+/// <c>/admin/audit</c>. Rows are only ever added.
 /// </summary>
 public sealed class AdminAuditEntry
 {
@@ -96,13 +97,20 @@ public sealed class AdminAuditLog(IDbContextFactory<PortalDbContext> dbFactory, 
         string? detail = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.AdminAuditEntries.Add(new AdminAuditEntry
-        {
-            At = time.GetUtcNow(), ActorId = Cut(actorId, 450)!, Action = action, Target = Cut(target, MaxValueLength)!,
-            Before = Cut(before, MaxValueLength), After = Cut(after, MaxValueLength), Detail = Cut(detail, MaxDetailLength),
-        });
+        db.AdminAuditEntries.Add(Entry(time.GetUtcNow(), actorId, action, target, before, after, detail));
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// A new entry for an action written in the caller's own transaction (so that the action and its entry commit
+    /// together). Values longer than the columns are cut with an ellipsis.
+    /// </summary>
+    public static AdminAuditEntry Entry(DateTimeOffset at, string actorId, string action, string target, string? before = null,
+        string? after = null, string? detail = null) => new()
+    {
+        At = at, ActorId = Cut(actorId, 450)!, Action = action, Target = Cut(target, MaxValueLength)!,
+        Before = Cut(before, MaxValueLength), After = Cut(after, MaxValueLength), Detail = Cut(detail, MaxDetailLength),
+    };
 
     /// <summary>
     /// Newest first, optionally only one <paramref name="action"/> and only rows whose target, actor e-mail or detail

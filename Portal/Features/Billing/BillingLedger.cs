@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Admin;
 using Portal.Features.ApiTokens;
 using Portal.Features.Billing.Ledger;
 using Portal.Infrastructure.Idempotency;
@@ -157,9 +158,15 @@ public sealed partial class BillingLedger(
         return refunded;
     }
 
-    /// <summary>Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once, other instances at once through Redis when it is configured, otherwise within the cache lifetime.</summary>
+    /// <summary>
+    /// Sets a product's price in fen (0 to <see cref="BillableProducts.MaxPriceFen"/>); this instance uses it at once, other
+    /// instances at once through Redis when it is configured, otherwise within the cache lifetime. With
+    /// <paramref name="auditActorId"/>, the <see cref="AdminActions.PriceSet"/> audit entry (before and after in yuan, the
+    /// price before read in the same transaction) is written in the same transaction as the price: a change is never
+    /// left unaudited. Returns the price before, in fen.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative price, one above <see cref="BillableProducts.MaxPriceFen"/>, or unknown product.</exception>
-    public async Task SetPriceAsync(string product, long priceFen, CancellationToken ct = default)
+    public async Task<long> SetPriceAsync(string product, long priceFen, string? auditActorId = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(priceFen);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(priceFen, BillableProducts.MaxPriceFen);
@@ -167,10 +174,14 @@ public sealed partial class BillingLedger(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var row = await db.ProductPrices.SingleOrDefaultAsync(p => p.Product == product, ct);
+        var before = row?.PriceFen ?? BillableProducts.All.Single(p => p.Product == product).DefaultPriceFen;
         if (row is null) db.ProductPrices.Add(new ProductPrice { Product = product, PriceFen = priceFen, UpdatedAt = now });
         else { row.PriceFen = priceFen; row.UpdatedAt = now; }
+        if (auditActorId is not null)
+            db.AdminAuditEntries.Add(AdminAuditLog.Entry(now, auditActorId, AdminActions.PriceSet, product, Money.Format(before), Money.Format(priceFen)));
         await db.SaveChangesAsync(ct);
         prices.Changed(product);
+        return before;
     }
 
     private static async Task<long> ReadBalanceAsync(PortalDbContext db, string userId, CancellationToken ct) =>
