@@ -170,11 +170,11 @@ public sealed partial class BillingLedger(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(priceFen);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(priceFen, BillableProducts.MaxPriceFen);
-        if (BillableProducts.All.All(p => p.Product != product)) throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
+        var defaultFen = BillableProducts.DefaultPriceFenOf(product) ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var row = await db.ProductPrices.SingleOrDefaultAsync(p => p.Product == product, ct);
-        var before = row?.PriceFen ?? BillableProducts.All.Single(p => p.Product == product).DefaultPriceFen;
+        var before = row?.PriceFen ?? defaultFen;
         if (row is null) db.ProductPrices.Add(new ProductPrice { Product = product, PriceFen = priceFen, UpdatedAt = now });
         else { row.PriceFen = priceFen; row.UpdatedAt = now; }
         if (auditActorId is not null)

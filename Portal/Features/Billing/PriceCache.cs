@@ -32,8 +32,7 @@ public sealed class PriceCache
     {
         var table = await _table.GetOrLoadAsync(0, LoadAsync, ct);
         if (table.TryGetValue(product, out var price)) return price;
-        return BillableProducts.All.Where(p => p.Product == product).Select(p => (long?)p.DefaultPriceFen).SingleOrDefault()
-            ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
+        return BillableProducts.DefaultPriceFenOf(product) ?? throw new ArgumentOutOfRangeException(nameof(product), product, "unknown product");
     }
 
     /// <summary>Tells this instance's caches that <paramref name="product"/>'s price changed.</summary>

@@ -67,4 +67,12 @@ public static class BillableProducts
         (WeChatUnionId, 0),
         (WeChatAccessToken, 0),
     ];
+
+    /// <summary>The default price of <paramref name="product"/> in fen (from <see cref="All"/>), or null for an unknown product.</summary>
+    public static long? DefaultPriceFenOf(string product)
+    {
+        foreach (var (known, fen) in All)
+            if (known == product) return fen;
+        return null;
+    }
 }
