@@ -32,6 +32,9 @@ internal sealed class LedgerIdempotentSettlement(BillingLedger ledger, DeferredS
     public int DeferredCount => deferred.Charges.Count;
 
     /// <inheritdoc />
+    public Task DurableAsync() => ledger.DurableAsync();
+
+    /// <inheritdoc />
     public Task<int> CompleteAsync(IdempotentResponse? response, CancellationToken ct) =>
         response is null && deferred.Charges.Count == 0 ? Task.FromResult(0) : ledger.SettleAsync(deferred.Charges, response, ct);
 }

@@ -101,6 +101,15 @@ public sealed partial class BillingLedger(
             : outcome;
     }
 
+    /// <summary>
+    /// Completes once every ledger write committed so far is on disk. A reader that acts on what it read in the ledger's
+    /// tables (a stored idempotent response about to be replayed) awaits it first: with SQLite's log flush thread a batch
+    /// is visible to other connections a moment before it is flushed (docs/architecture.md, "The ledger writer").
+    /// </summary>
+    /// <exception cref="LedgerBusyException">The writer's queue is full (503).</exception>
+    /// <exception cref="LedgerUnavailableException">The writer is stopped (503).</exception>
+    public Task DurableAsync() => writer.DurableAsync();
+
     /// <summary>Marks a Pending charge Succeeded. Returns false when it was no longer Pending (e.g. already refunded).</summary>
     /// <exception cref="LedgerUnavailableException">The batch failed to commit.</exception>
     public async Task<bool> SettleAsync(Guid chargeId, CancellationToken ct = default) =>

@@ -33,6 +33,9 @@ public static class FaultPoints
     /// <summary>A top-up credit committed; the provider's notification has not been answered yet.</summary>
     public const string AfterTopUpCredit = "topup.after-commit";
 
+    /// <summary>SQLite with the log flush thread: flushing the log after committed batches fails (not a crash).</summary>
+    public const string LedgerLogFlushFails = "ledger.log-flush-fails";
+
     /// <summary>A ledger batch committed; none of its callers has been answered yet.</summary>
     public const string LedgerAfterCommit = "ledger.after-commit";
 }

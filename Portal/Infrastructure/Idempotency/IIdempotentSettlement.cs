@@ -10,6 +10,12 @@ public interface IIdempotentSettlement
     /// <summary>From now on, the request's charges wait for <see cref="CompleteAsync"/> instead of settling at once.</summary>
     void Defer();
 
+    /// <summary>
+    /// Completes once every write of the billing ledger committed so far is on disk: a stored response is replayed only
+    /// after it, so that no replay answers for a write a power loss could still take back.
+    /// </summary>
+    Task DurableAsync();
+
     /// <summary>How many charges are waiting.</summary>
     int DeferredCount { get; }
 

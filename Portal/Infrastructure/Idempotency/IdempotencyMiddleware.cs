@@ -49,6 +49,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 await Error(409, "相同 Idempotency-Key 的请求正在处理中，请稍后重试");
                 return;
             case IdempotencyDecision.Replay:
+                await settlement.DurableAsync();
                 context.Response.StatusCode = record!.ResponseStatus ?? 200;
                 if (record.ResponseContentType is { } type) context.Response.ContentType = type;
                 if (record.ResponseContentDisposition is { } disposition) context.Response.Headers.ContentDisposition = disposition;

@@ -81,7 +81,8 @@ public static class PersistenceExtensions
 
 /// <summary>
 /// Sets SQLite pragmas on every opened connection: WAL (readers never block the writer), <c>synchronous=FULL</c>
-/// (with NORMAL a committed debit may roll back after a power loss), a 30 s busy timeout and foreign keys.
+/// (with NORMAL a committed debit may roll back after a power loss), a 30 s busy timeout and foreign keys. The ledger
+/// writer's own connection may then switch to NORMAL: it answers nobody before its log flush (<c>SqliteLogFlusher</c>).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {

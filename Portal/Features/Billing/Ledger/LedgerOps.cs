@@ -161,6 +161,23 @@ internal sealed class SettleOp(IReadOnlyCollection<Guid> chargeIds, IdempotentRe
 }
 
 /// <summary>
+/// Writes nothing: answered once every batch committed before it is on disk (with the SQLite log flush thread a commit
+/// is visible to other connections just before it is flushed; a reader that acts on what it saw waits for this first).
+/// </summary>
+internal sealed class BarrierOp : LedgerOp<bool>
+{
+    public override string LockKey => "";
+
+    public override bool Execute(LedgerSession session, DateTimeOffset now)
+    {
+        Record(true);
+        return true;
+    }
+
+    public override void Refused(DbException error) => Record(false);
+}
+
+/// <summary>
 /// A refund: credit the account, then the guarded transition Pending → Refunded (undone when another refund or the
 /// settlement got there first), the daily cap given back, and the compensating ledger entry.
 /// </summary>

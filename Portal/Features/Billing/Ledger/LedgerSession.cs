@@ -116,6 +116,9 @@ internal sealed class LedgerSession : IDisposable
     /// <summary>The provider's dialect.</summary>
     public LedgerDialect Dialect { get; }
 
+    /// <summary>SQLite with the log flush thread: this connection's write-ahead log, open for the session's life; else null.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? Log { get; private init; }
+
     /// <summary>The writer's connection (open for the session's life).</summary>
     public DbConnection Connection => _connection;
 
@@ -194,7 +197,8 @@ internal sealed class LedgerSession : IDisposable
     /// <paramref name="automaticCheckpoints"/> the connection's commits never copy the SQLite log into the database file
     /// (a <see cref="SqliteCheckpointer"/> does).
     /// </summary>
-    public static LedgerSession Open(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect, bool automaticCheckpoints = true)
+    public static LedgerSession Open(IDbContextFactory<PortalDbContext> factory, LedgerDialect dialect, bool automaticCheckpoints = true,
+        bool flushThread = false)
     {
         var db = factory.CreateDbContext();
         try
@@ -203,7 +207,14 @@ internal sealed class LedgerSession : IDisposable
             db.Database.OpenConnection();
             if (dialect.SessionSetup is { } setup) db.Database.ExecuteSqlRaw(setup);
             if (!automaticCheckpoints && dialect.NoAutomaticCheckpoints is { } off) db.Database.ExecuteSqlRaw(off);
-            return new LedgerSession(db, dialect);
+            Microsoft.Win32.SafeHandles.SafeFileHandle? log = null;
+            if (flushThread)
+            {
+                // Commits no longer wait for the disk: SqliteLogFlusher flushes the log through this handle.
+                db.Database.ExecuteSqlRaw("PRAGMA synchronous=NORMAL;");
+                log = SqliteLogFlusher.OpenLog(db.Database.GetDbConnection().DataSource);
+            }
+            return new LedgerSession(db, dialect) { Log = log };
         }
         catch
         {
@@ -295,6 +306,7 @@ internal sealed class LedgerSession : IDisposable
     {
         End();
         _db.Dispose();
+        Log?.Dispose();
     }
 }
 

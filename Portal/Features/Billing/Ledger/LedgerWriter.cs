@@ -10,8 +10,9 @@ namespace Portal.Features.Billing.Ledger;
 /// The one writer of balances, charges and ledger entries in this process (docs/architecture.md, "The ledger writer").
 /// Callers enqueue an operation into a bounded queue and await its outcome; one loop takes up to
 /// <see cref="LedgerWriterOptions.MaxBatch"/> waiting operations, runs each in one transaction so that it can be
-/// undone alone (a savepoint of its own, or a run of the batch without it), commits once, and only then answers every
-/// caller. One operation's refusal (a balance too low, a duplicate request id, a cap) undoes only that operation and is
+/// undone alone (a savepoint of its own, or a run of the batch without it), commits once, and only then (on SQLite with
+/// <see cref="LedgerWriterOptions.SqliteFlushThread"/>, once <see cref="SqliteLogFlusher"/> has flushed the log) answers
+/// every caller. One operation's refusal (a balance too low, a duplicate request id, a cap) undoes only that operation and is
 /// answered only to it; a failed COMMIT fails every
 /// operation of the batch and acknowledges none. Callers that hang up do not cancel an operation in flight.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly long _lingerTicks;
     private readonly SqliteCheckpointer? _checkpointer;
+    private readonly bool _flushThread;
+    private SqliteLogFlusher? _flusher;
     private readonly Lock _startGate = new();
     private Task? _loop;
     private LedgerSession? _session;
@@ -44,6 +47,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         _lingerTicks = (long)(options.Value.MaxLinger.TotalSeconds * time.TimestampFrequency);
         if (database.Value.Provider == DatabaseProvider.Sqlite && options.Value.CheckpointInterval > TimeSpan.Zero)
             _checkpointer = new SqliteCheckpointer(dbFactory, options.Value.CheckpointInterval, options.Value.CheckpointRestartFrames, log);
+        _flushThread = database.Value.Provider == DatabaseProvider.Sqlite && options.Value.SqliteFlushThread && SqliteLogFlusher.Supported;
         LedgerMetrics.ObserveQueue(this);
         _queue = Channel.CreateBounded<LedgerOp>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
@@ -59,10 +63,19 @@ public sealed class LedgerWriter : IAsyncDisposable
     internal Task<T> SubmitAsync<T>(LedgerOp<T> op)
     {
         if (_closed) throw new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter)));
+        if (_flusher is { Failed: true }) throw new LedgerUnavailableException(new IOException("the ledger's write-ahead log could not be flushed"));
         EnsureStarted();
         if (!_queue.Writer.TryWrite(op)) throw _closed ? new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter))) : new LedgerBusyException();
         return op.Answer;
     }
+
+    /// <summary>
+    /// Completes once every batch committed so far is on disk. Immediate unless the SQLite log flush thread is on, where a
+    /// batch is visible to other connections just before its flush (<see cref="SqliteLogFlusher"/>).
+    /// </summary>
+    /// <exception cref="LedgerBusyException">The queue is full.</exception>
+    /// <exception cref="LedgerUnavailableException">The writer is stopped, or an earlier flush failed.</exception>
+    internal Task DurableAsync() => _flushThread ? SubmitAsync(new BarrierOp()) : Task.CompletedTask;
 
     private void EnsureStarted()
     {
@@ -87,6 +100,7 @@ public sealed class LedgerWriter : IAsyncDisposable
                 }
             })
             { IsBackground = true, Name = "Portal ledger writer" };
+            if (_flushThread) _flusher = new SqliteLogFlusher(_faults, _log);
             thread.Start();
             _checkpointer?.Start();
             _loop = done.Task;
@@ -127,11 +141,12 @@ public sealed class LedgerWriter : IAsyncDisposable
             batch.Clear();
             if (_checkpointer is { RestartWanted: true }) RestartLog(_checkpointer);
         }
+        _flusher?.Drain();
         _session?.Dispose();
     }
 
     /// <summary>
-    /// Between two batches, with every caller answered: copies the log's last frames so that the next transaction
+    /// Between two batches (every caller of the last one answered, or waiting only for its log flush): copies the log's last frames so that the next transaction
     /// writes it from its start again (<see cref="SqliteCheckpointer"/>). A failure leaves the log as it is.
     /// </summary>
     private void RestartLog(SqliteCheckpointer checkpointer)
@@ -165,9 +180,15 @@ public sealed class LedgerWriter : IAsyncDisposable
         batch.Sort(static (a, b) => string.CompareOrdinal(a.LockKey, b.LockKey));
         var now = _time.GetUtcNow();
         var running = batch;
+        if (_flusher is { Failed: true })
+        {
+            // Nothing may be written after a failed flush (SqliteLogFlusher): refused, and nothing of it happened.
+            foreach (var op in batch) op.Fail(new LedgerUnavailableException(new IOException("the ledger's write-ahead log could not be flushed")));
+            return;
+        }
         try
         {
-            _session ??= LedgerSession.Open(_dbFactory, _dialect, automaticCheckpoints: _checkpointer is null);
+            _session ??= LedgerSession.Open(_dbFactory, _dialect, automaticCheckpoints: _checkpointer is null, flushThread: _flusher is not null);
             // A debit run without a savepoint of its own (pipelined, or SQLite's plain debit) that breaks a constraint
             // spoils the transaction: record its refusal and run the rest again, each in a savepoint this time, so a
             // second refusal is undone alone and a batch runs at most twice. (When a set of debits broke it together,
@@ -203,7 +224,8 @@ public sealed class LedgerWriter : IAsyncDisposable
             foreach (var op in batch) op.Fail(ex);
             return;
         }
-        foreach (var op in batch) op.Complete();
+        if (_flusher is not null) _flusher.Enqueue([.. batch], _session.Log!);
+        else foreach (var op in batch) op.Complete();
     }
 
     /// <summary>
@@ -276,6 +298,8 @@ public sealed class LedgerWriter : IAsyncDisposable
     private void DropSession()
     {
         if (_session is null) return;
+        // Batches committed on this connection and not yet flushed are flushed through its handle first.
+        _flusher?.Drain();
         try
         {
             _session.Dispose();
@@ -293,6 +317,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         _session = null;
         try
         {
+            _flusher?.Drain();
             session?.Dispose();
         }
         catch (Exception ex)
@@ -307,6 +332,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         _closed = true;
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
+        _flusher?.Dispose();
         _checkpointer?.Dispose();
     }
 }

@@ -25,6 +25,13 @@ public sealed class LedgerWriterOptions
     public TimeSpan MaxLinger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
+    /// SQLite on Linux and other Unix systems: the writer commits at <c>synchronous=NORMAL</c> and a thread of its own
+    /// flushes the write-ahead log after each commit, answering that batch's callers only once the flush returned
+    /// (<see cref="SqliteLogFlusher"/>); the next batch runs meanwhile. Default true.
+    /// </summary>
+    public bool SqliteFlushThread { get; set; } = true;
+
+    /// <summary>
     /// SQLite only: when above zero, how often a thread of its own copies the write-ahead log into the database file,
     /// so that the writer's thread never does (<see cref="SqliteCheckpointer"/>; 20 ms is a good value). Default zero:
     /// SQLite runs the checkpoints itself, in the writer's commits, every 1,000 frames. Measured on 2 cores: with the
