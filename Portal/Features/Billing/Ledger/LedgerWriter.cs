@@ -12,9 +12,9 @@ namespace Portal.Features.Billing.Ledger;
 /// <see cref="LedgerWriterOptions.MaxBatch"/> waiting operations, runs each in one transaction so that it can be
 /// undone alone (a savepoint of its own, or a run of the batch without it), commits once, and only then (on SQLite with
 /// <see cref="LedgerWriterOptions.SqliteFlushThread"/>, once <see cref="SqliteLogFlusher"/> has flushed the log) answers
-/// every caller. One operation's refusal (a balance too low, a duplicate request id, a cap) undoes only that operation and is
-/// answered only to it; a failed COMMIT fails every
-/// operation of the batch and acknowledges none. Callers that hang up do not cancel an operation in flight.
+/// every caller. One operation's refusal (a balance too low, a duplicate request id, a cap) undoes only that operation
+/// and is answered only to it; a failed COMMIT fails every operation of the batch and acknowledges none. Callers that
+/// hang up do not cancel an operation in flight.
 /// </summary>
 public sealed class LedgerWriter : IAsyncDisposable
 {
@@ -146,8 +146,9 @@ public sealed class LedgerWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Between two batches (every caller of the last one answered, or waiting only for its log flush): copies the log's last frames so that the next transaction
-    /// writes it from its start again (<see cref="SqliteCheckpointer"/>). A failure leaves the log as it is.
+    /// Between two batches (every caller of the last one answered, or waiting only for its log flush): copies the log's
+    /// last frames so that the next transaction writes it from its start again (<see cref="SqliteCheckpointer"/>). A
+    /// failure leaves the log as it is.
     /// </summary>
     private void RestartLog(SqliteCheckpointer checkpointer)
     {
