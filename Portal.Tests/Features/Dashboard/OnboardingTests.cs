@@ -25,7 +25,8 @@ public sealed class OnboardingTests : PortalComponentTest
         var quick = cut.Find("[data-testid=quick-generate-code]");
         Assert.Equal("codes/generate", quick.GetAttribute("href"));
         Assert.Contains("生成小程序码", quick.TextContent);
-        Assert.Single(cut.FindAll("input[data-testid=low-balance-threshold]")); // the low-balance alert is set beside the balance
+        // The low-balance alert is set beside the balance (its field appears once the saved threshold has loaded).
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("input[data-testid=low-balance-threshold]")));
     }
 
     [Fact]
