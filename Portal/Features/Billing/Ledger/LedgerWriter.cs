@@ -63,7 +63,7 @@ public sealed class LedgerWriter : IAsyncDisposable
     internal Task<T> SubmitAsync<T>(LedgerOp<T> op)
     {
         if (_closed) throw new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter)));
-        if (_flusher is { Failed: true }) throw new LedgerUnavailableException(new IOException("the ledger's write-ahead log could not be flushed"));
+        if (_flusher is { Failed: true }) throw FlushFailed();
         EnsureStarted();
         if (!_queue.Writer.TryWrite(op)) throw _closed ? new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter))) : new LedgerBusyException();
         return op.Answer;
@@ -76,6 +76,10 @@ public sealed class LedgerWriter : IAsyncDisposable
     /// <exception cref="LedgerBusyException">The queue is full.</exception>
     /// <exception cref="LedgerUnavailableException">The writer is stopped, or an earlier flush failed.</exception>
     internal Task DurableAsync() => _flushThread ? SubmitAsync(new BarrierOp()) : Task.CompletedTask;
+
+    // After a failed log flush (SqliteLogFlusher) nothing more is written: refused, and nothing of it happened.
+    private static LedgerUnavailableException FlushFailed() =>
+        new(new IOException("the ledger's write-ahead log could not be flushed"));
 
     private void EnsureStarted()
     {
@@ -183,8 +187,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         var running = batch;
         if (_flusher is { Failed: true })
         {
-            // Nothing may be written after a failed flush (SqliteLogFlusher): refused, and nothing of it happened.
-            foreach (var op in batch) op.Fail(new LedgerUnavailableException(new IOException("the ledger's write-ahead log could not be flushed")));
+            foreach (var op in batch) op.Fail(FlushFailed());
             return;
         }
         try
