@@ -61,6 +61,38 @@ public sealed class SqliteLogFlusherTests : IDisposable
     }
 
     [Fact]
+    public async Task Metrics_OperationDurationRunsUntilTheAnswerAfterTheFlush_QueueWaitAndFlushRecorded()
+    {
+        SkipUnlessSqlite();
+        var user = await _factory.CreateUserAsync(1000);
+        await Ledger.DebitAsync(Debit(user)); // the writer and its flusher started, outside what is measured
+        var recorded = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<double>>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == LedgerMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => recorded.GetOrAdd(instrument.Name, _ => []).Add(value));
+        listener.Start();
+
+        // Held 400 ms between the commit and the log's fdatasync: the operation's duration covers the hold, the time it
+        // queued and the flush itself do not.
+        _gate.HoldOnce(FaultPoints.LedgerLogFlushFails);
+        var debit = Ledger.DebitAsync(Debit(user));
+        _gate.WaitUntilHeld();
+        await Task.Delay(400);
+        _gate.Release();
+        Assert.True((await debit).Succeeded);
+
+        double[] Of(string name) => recorded.TryGetValue(name, out var values) ? [.. values] : [];
+        Assert.Contains(Of("portal.ledger.operation_duration"), seconds => seconds >= 0.4);
+        Assert.Contains(Of("portal.ledger.queue_wait"), seconds => seconds is >= 0 and < 0.4);
+        Assert.Contains(Of("portal.ledger.log_flush_duration"), seconds => seconds is >= 0 and < 0.4);
+    }
+
+    [Fact]
     public async Task IdempotentReplay_WaitsUntilTheLedgerIsFlushed()
     {
         SkipUnlessSqlite();

@@ -29,6 +29,9 @@ internal abstract class LedgerOp
     /// <summary>True once a run of its batch was refused: it then runs in a savepoint of its own, whatever its kind.</summary>
     public bool InSavepoint { get; set; }
 
+    /// <summary>When the operation was submitted (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the metrics.</summary>
+    public long SubmittedAt { get; set; }
+
     /// <summary>Answers the caller after the commit.</summary>
     public abstract void Complete();
 
@@ -49,7 +52,11 @@ internal abstract class LedgerOp<T> : LedgerOp
     protected void Record(T outcome) => _outcome = outcome;
 
     /// <inheritdoc />
-    public override void Complete() => _answer.TrySetResult(_outcome!);
+    public override void Complete()
+    {
+        if (SubmittedAt != 0) LedgerMetrics.OperationSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(SubmittedAt).TotalSeconds);
+        _answer.TrySetResult(_outcome!);
+    }
 
     /// <inheritdoc />
     public override void Fail(Exception error) => _answer.TrySetException(error);

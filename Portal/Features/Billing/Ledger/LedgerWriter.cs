@@ -65,6 +65,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         if (_closed) throw new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter)));
         if (_flusher is { Failed: true }) throw FlushFailed();
         EnsureStarted();
+        op.SubmittedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!_queue.Writer.TryWrite(op)) throw _closed ? new LedgerUnavailableException(new ObjectDisposedException(nameof(LedgerWriter))) : new LedgerBusyException();
         return op.Answer;
     }
@@ -128,6 +129,8 @@ public sealed class LedgerWriter : IAsyncDisposable
                 if (Take(batch) == 0) break;
             }
             var started = _time.GetTimestamp();
+            if (LedgerMetrics.QueueWaitSeconds.Enabled)
+                foreach (var op in batch) LedgerMetrics.QueueWaitSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(op.SubmittedAt).TotalSeconds);
             try
             {
                 CommitBatch(batch);

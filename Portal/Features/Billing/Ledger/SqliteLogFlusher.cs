@@ -87,7 +87,9 @@ internal sealed class SqliteLogFlusher : IDisposable
                 foreach (var (_, log) in taken)
                 {
                     if (ReferenceEquals(log, last)) continue;
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
                     Flush(log);
+                    LedgerMetrics.LogFlushSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                     last = log;
                 }
             }
