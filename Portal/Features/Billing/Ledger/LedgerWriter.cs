@@ -28,6 +28,8 @@ public sealed class LedgerWriter : IAsyncDisposable
     private readonly long _lingerTicks;
     private readonly SqliteCheckpointer? _checkpointer;
     private readonly bool _flushThread;
+    private readonly int _idleCheckpointBatches;
+    private int _batchesSinceCheckpoint;
     private SqliteLogFlusher? _flusher;
     private readonly Lock _startGate = new();
     private Task? _loop;
@@ -48,6 +50,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         if (database.Value.Provider == DatabaseProvider.Sqlite && options.Value.CheckpointInterval > TimeSpan.Zero)
             _checkpointer = new SqliteCheckpointer(dbFactory, options.Value.CheckpointInterval, options.Value.CheckpointRestartFrames, log);
         _flushThread = database.Value.Provider == DatabaseProvider.Sqlite && options.Value.SqliteFlushThread && SqliteLogFlusher.Supported;
+        if (database.Value.Provider == DatabaseProvider.Sqlite && _checkpointer is null) _idleCheckpointBatches = options.Value.IdleCheckpointBatches;
         LedgerMetrics.ObserveQueue(this);
         _queue = Channel.CreateBounded<LedgerOp>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
@@ -147,6 +150,8 @@ public sealed class LedgerWriter : IAsyncDisposable
             LedgerMetrics.CommitSeconds.Record(_time.GetElapsedTime(started).TotalSeconds);
             batch.Clear();
             if (_checkpointer is { RestartWanted: true }) RestartLog(_checkpointer);
+            else if (_idleCheckpointBatches > 0 && ++_batchesSinceCheckpoint >= _idleCheckpointBatches && _queue.Reader.Count == 0)
+                CheckpointWhileIdle();
         }
         _flusher?.Drain();
         _session?.Dispose();
@@ -168,6 +173,29 @@ public sealed class LedgerWriter : IAsyncDisposable
         {
             // Nothing of a batch depends on it: the frames stay in the log, and a broken connection fails the next batch.
             _log.LogWarning(ex, "Checkpoint of the ledger's write-ahead log failed; trying again after the next batch");
+        }
+    }
+
+    /// <summary>
+    /// SQLite, nobody waiting: copies the log into the database file now (<see cref="LedgerWriterOptions.IdleCheckpointBatches"/>),
+    /// so that SQLite's own checkpoint, run inside a commit, rarely has to. With the connection's <c>synchronous</c>
+    /// setting the checkpoint syncs the log before it copies and the database file after, as SQLite's own does.
+    /// A failure leaves the frames in the log for the next checkpoint.
+    /// </summary>
+    private void CheckpointWhileIdle()
+    {
+        _batchesSinceCheckpoint = 0;
+        if (_session is not { } session) return;
+        try
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            command.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Nothing of a batch depends on it; a broken connection fails the next batch, which opens a new one.
+            _log.LogWarning(ex, "Checkpoint of the ledger's write-ahead log failed; SQLite's own checkpoints still run");
         }
     }
 

@@ -32,6 +32,17 @@ public sealed class LedgerWriterOptions
     public bool SqliteFlushThread { get; set; } = true;
 
     /// <summary>
+    /// SQLite without a <see cref="CheckpointInterval"/>: after this many batches, the writer copies the write-ahead log
+    /// into the database file (a passive checkpoint on its own connection) at the first moment no operation is waiting,
+    /// so that the copy falls between the bursts of requests instead of inside a commit that callers wait for. SQLite's
+    /// own checkpoint every 1,000 frames stays, for a writer that is never idle. Default 4; zero leaves every checkpoint
+    /// to SQLite. Measured on 2 cores at 32 connections: p99 of billed calls a sixth to a quarter lower, calls a second the
+    /// same or a few per cent fewer (README, "Performance").
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
+    public int IdleCheckpointBatches { get; set; } = 4;
+
+    /// <summary>
     /// SQLite only: when above zero, how often a thread of its own copies the write-ahead log into the database file,
     /// so that the writer's thread never does (<see cref="SqliteCheckpointer"/>; 20 ms is a good value). Default zero:
     /// SQLite runs the checkpoints itself, in the writer's commits, every 1,000 frames. Measured on 2 cores: with the
