@@ -188,9 +188,7 @@ public sealed class LedgerWriter : IAsyncDisposable
         if (_session is not { } session) return;
         try
         {
-            using var command = session.Connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            command.ExecuteNonQuery();
+            SqliteCheckpointer.Checkpoint(session.Connection);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {

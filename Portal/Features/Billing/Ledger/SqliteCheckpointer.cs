@@ -56,8 +56,8 @@ internal sealed class SqliteCheckpointer : IDisposable
         if (!busy && copied >= frames) _restartWanted = false;
     }
 
-    /// <summary>Runs one passive checkpoint: whether another checkpoint was running, the frames in the log, the frames copied.</summary>
-    private static (bool Busy, long Frames, long Copied) Checkpoint(DbConnection connection)
+    /// <summary>Runs one passive checkpoint on <paramref name="connection"/>: whether another checkpoint was running, the frames in the log, the frames copied (also the writer's idle checkpoint).</summary>
+    internal static (bool Busy, long Frames, long Copied) Checkpoint(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = Sql;
