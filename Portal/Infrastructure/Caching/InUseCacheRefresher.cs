@@ -21,8 +21,8 @@ public interface IInUseCache
 /// <summary>
 /// Every half <see cref="CachingOptions.EntryLifetime"/>, refreshes each <see cref="IInUseCache"/> (API tokens,
 /// mini-programs), so busy entries are never read one by one on requests' paths: with a thousand accounts in use, one
-/// read each per lifetime cost about a fifth of the billed calls a second on PostgreSQL and most of their p99 (README,
-/// "Performance"). Does nothing when the lifetime is zero. A failed refresh only logs a warning: the entries then expire
+/// read each per lifetime cost about a fifth of the billed calls a second on PostgreSQL and most of their p99
+/// (docs/performance.md). Does nothing when the lifetime is zero. A failed refresh only logs a warning: the entries then expire
 /// and are read one by one, as without it.
 /// </summary>
 internal sealed class InUseCacheRefresher(IEnumerable<IInUseCache> caches, IOptions<CachingOptions> caching, TimeProvider time,

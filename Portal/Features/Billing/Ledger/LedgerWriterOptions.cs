@@ -37,7 +37,7 @@ public sealed class LedgerWriterOptions
     /// so that the copy falls between the bursts of requests instead of inside a commit that callers wait for. SQLite's
     /// own checkpoint every 1,000 frames stays, for a writer that is never idle. Default zero: every checkpoint is
     /// SQLite's. Measured on 2 cores at 32 connections with 4: p99 of billed calls mostly a sixth to a quarter lower, and
-    /// 3–10 % fewer calls a second (README, "Performance").
+    /// 3–10 % fewer calls a second (docs/performance.md).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
     public int IdleCheckpointBatches { get; set; }
@@ -47,7 +47,7 @@ public sealed class LedgerWriterOptions
     /// so that the writer's thread never does (<see cref="SqliteCheckpointer"/>; 20 ms is a good value). Default zero:
     /// SQLite runs the checkpoints itself, in the writer's commits, every 1,000 frames. Measured on 2 cores: with the
     /// thread, up to a third more billed short links a second at 256 connections, none more at 32 and a longer p99
-    /// there for a thousand accounts (README, "Performance").
+    /// there for a thousand accounts (docs/performance.md).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.Zero;
