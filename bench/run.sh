@@ -84,7 +84,7 @@ PY
 # before and after each measured round give the bytes the disk took per request (the log, checkpoints, the file
 # system's journal; writes that other processes make meanwhile count too, so read it as an upper bound).
 disk_stat=""
-disk_dev=$(df --output=source "$work" 2>/dev/null | tail -1); disk_dev=${disk_dev##*/}
+disk_dev=$(df --output=source "$work" 2>/dev/null | tail -1); disk_dev=$(readlink -f "$disk_dev" 2>/dev/null || echo "$disk_dev"); disk_dev=${disk_dev##*/}
 [ -n "$disk_dev" ] && [ -r "/sys/class/block/$disk_dev/stat" ] && disk_stat="/sys/class/block/$disk_dev/stat"
 sectors_written() { if [ -n "$disk_stat" ]; then awk '{print $7}' "$disk_stat"; else echo 0; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
