@@ -131,9 +131,9 @@ echo "== postgresql: starting a throwaway server"
 if pg_env=$(db/pg-throwaway.sh start) && eval "$pg_env" && [ -n "${PORTAL_TEST_PG:-}" ]; then
   trap 'db/pg-throwaway.sh stop "$PG_THROWAWAY_DIR"' EXIT
   # The generated-client test does not touch the database beyond set-up; it runs once, in the SQLite leg, as do the
-  # tests of SQLite's write-ahead log checkpoints.
+  # tests of SQLite's own machinery (trait ProviderOnly=Sqlite: its write-ahead log, checkpoints, the log's flush).
   run_tests Portal.Tests/Portal.Tests.csproj postgresql \
-    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName!~GeneratedClientTests&FullyQualifiedName!~SqliteCheckpointerTests&FullyQualifiedName!~SqliteLogFlusherTests&FullyQualifiedName!~SqliteIdleCheckpointTests"
+    PORTAL_TEST_PROVIDER=PostgreSql "PORTAL_TEST_PG=$PORTAL_TEST_PG" -- --filter "FullyQualifiedName!~GeneratedClientTests&ProviderOnly!=Sqlite"
   # The SIGKILL-under-load and SIGTERM-drain tests, and two instances behind nginx, against PostgreSQL too; the browser
   # journey through nginx (two browsers on two instances, Redis-shared limits) runs here only.
   run_tests Portal.E2E/Portal.E2E.csproj postgresql-kill-load \

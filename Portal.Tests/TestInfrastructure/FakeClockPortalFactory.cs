@@ -30,4 +30,13 @@ public static class TestCategories
 {
     /// <summary>Tests of money movements and the seed-002 billed routes; test.sh runs them on PostgreSQL too.</summary>
     public const string Money = "Money";
+
+    /// <summary>Trait key of tests that exercise one database provider's own machinery (value: the provider).</summary>
+    public const string ProviderOnly = "ProviderOnly";
+
+    /// <summary>
+    /// <see cref="ProviderOnly"/> value of tests of SQLite's own machinery (its write-ahead log, checkpoints, the log's
+    /// flush thread): they skip themselves on other providers, and test.sh leaves them out of its PostgreSQL leg.
+    /// </summary>
+    public const string Sqlite = "Sqlite";
 }

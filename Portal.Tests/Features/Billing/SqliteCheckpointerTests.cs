@@ -13,6 +13,7 @@ namespace Portal.Tests.Features.Billing;
 /// that the log would grow with every commit (the writer's own commits run no checkpoints).
 /// </summary>
 [Trait("Category", TestCategories.Money)]
+[Trait(TestCategories.ProviderOnly, TestCategories.Sqlite)]
 public sealed class SqliteCheckpointerTests : IDisposable
 {
     private const long Price = BillableProducts.DefaultPriceFen;

@@ -14,6 +14,7 @@ namespace Portal.Tests.Features.Billing;
 /// the checkpoints copied.
 /// </summary>
 [Trait("Category", TestCategories.Money)]
+[Trait(TestCategories.ProviderOnly, TestCategories.Sqlite)]
 public sealed class SqliteIdleCheckpointTests
 {
     private const long Price = BillableProducts.DefaultPriceFen;

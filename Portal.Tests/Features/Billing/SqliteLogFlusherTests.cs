@@ -13,6 +13,7 @@ namespace Portal.Tests.Features.Billing;
 /// <see cref="FaultPoints.LedgerLogFlushFails"/>, the point just before the flusher's fdatasync.
 /// </summary>
 [Trait("Category", TestCategories.Money)]
+[Trait(TestCategories.ProviderOnly, TestCategories.Sqlite)]
 public sealed class SqliteLogFlusherTests : IDisposable
 {
     private const long Price = BillableProducts.DefaultPriceFen;
