@@ -21,8 +21,9 @@
 # hold (`admin billing verify`), that every 200 the load generator saw has a Succeeded charge and that every 302 was
 # counted as a visit. It prints one table; the README's "Performance" section is a copy of one. Under the table it
 # gives how long a 4 KiB write and its fdatasync took on the database's disk before and after the runs: billed calls
-# wait for that flush and bare ones do not, so it is part of reading a run's ratios. Its last column is what the
-# database's disk wrote per request during the round (from the block device's counters).
+# wait for that flush and bare ones do not, so it is part of reading a run's ratios. Its last two columns are what the
+# database's disk wrote per request during the round (from the block device's counters) and the CPU time Portal (and
+# the PostgreSQL server) spent per request (from /proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -87,6 +88,18 @@ disk_stat=""
 disk_dev=$(df --output=source "$work" 2>/dev/null | tail -1); disk_dev=$(readlink -f "$disk_dev" 2>/dev/null || echo "$disk_dev"); disk_dev=${disk_dev##*/}
 [ -n "$disk_dev" ] && [ -r "/sys/class/block/$disk_dev/stat" ] && disk_stat="/sys/class/block/$disk_dev/stat"
 sectors_written() { if [ -n "$disk_stat" ]; then awk '{print $7}' "$disk_stat"; else echo 0; fi; }
+# CPU time (clock ticks, user + system) of the Portal instances, and of the throwaway PostgreSQL's processes (its
+# postmaster and every child of it: the backends, the WAL writer, the checkpointer...), read before and after each
+# measured round: with the expected responses they give each route's CPU per request, which bounds what two cores can
+# carry (docs/performance.md, "What two cores allow"). A backend that ends during a round takes its share with it.
+ticks_of() { local p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sed 's/.*) //' "/proc/$p/stat" 2>/dev/null; done | awk '{t += $12 + $13} END {print t + 0}'; }
+portal_ticks() { ticks_of "${server_pids[@]}"; }
+database_ticks() {
+  local master=""
+  [ -n "$pg_dir" ] && [ -r "$pg_dir/data/postmaster.pid" ] && master=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null)
+  if [ -n "$master" ]; then ticks_of "$master" $(pgrep -P "$master"); else echo 0; fi
+}
+clock_ticks=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 server_pids=(); nginx_pid=""; pg_dir=""; keyring=""
 cleanup() {
@@ -160,13 +173,15 @@ scenario() { # name, connections, use, method, path, body, expect, kind(bare|bil
   read -r rps p50 p99 ok other errors <<<"$line"
   count "$kind" "$ok" "$c"; bad=$((bad + other))
   for r in $(seq 1 "$rounds"); do
-    local sectors; sectors=$(sectors_written)
+    local sectors app0 db0; sectors=$(sectors_written); app0=$(portal_ticks); db0=$(database_ticks)
     line=$(wrk_run "$duration" "$c" "$use" "$4" "$5" "$6" "$7")
     read -r rps p50 p99 ok other errors <<<"$line"
     local written=-1
     [ -n "$disk_stat" ] && [ "$ok" -gt 0 ] && written=$(( ($(sectors_written) - sectors) * 512 / ok ))
+    local app_us=-1 db_us=-1 # µs of CPU per expected response
+    [ "$ok" -gt 0 ] && app_us=$(( ($(portal_ticks) - app0) * 1000000 / clock_ticks / ok )) && db_us=$(( ($(database_ticks) - db0) * 1000000 / clock_ticks / ok ))
     count "$kind" "$ok" "$c"; bad=$((bad + other))
-    rows+=("$rps $p50 $p99 $other $errors $written")
+    rows+=("$rps $p50 $p99 $other $errors $written $app_us $db_us")
     echo "   $label $name c=$c accounts=$use round $r: $rps req/s p50 ${p50} ms p99 ${p99} ms unexpected=$other" >&2
   done
   # The median round by throughput.
@@ -283,24 +298,28 @@ bare = {k: float(r[4].split()[0]) for k, r in bare.items()}
 several = any(r[5] != "direct" for r in rows)
 print(f"\n{sys.argv[4]} round(s) of {sys.argv[3]} s per scenario after a warm-up; the median round; bare is the higher of a run before and one after the other routes; wrk -t2 on the same 2 cores"
       + ("; instances behind nginx (TLS) on the same cores" if several else "") + "\n")
-print("| route | provider |" + (" instances |" if several else "") + " accounts | connections | req/s | p50 | p99 | ratio to bare | disk written per request |")
-print("|---|---|" + ("---|" if several else "") + "---|---|---|---|---|---|---|")
+print("| route | provider |" + (" instances |" if several else "") + " accounts | connections | req/s | p50 | p99 | ratio to bare | disk written per request | CPU per request |")
+print("|---|---|" + ("---|" if several else "") + "---|---|---|---|---|---|---|---|")
 # Side by side: each scenario's row for one instance, then for several.
 order = {(r[0], r[1], r[2], r[3]): i for i, r in reversed(list(enumerate(measured)))}
 for name, provider, use, c, figures, mode in sorted(rows, key=lambda r: (order[(r[0], r[1], r[2], r[3])], r[5] != "direct", r[5])):
     rps, p50, p99 = figures.split()[:3]
     written = int(figures.split()[5])
     written = "–" if written < 0 else f"{written / 1000:.1f} KB"
+    app_us, db_us = (int(x) for x in figures.split()[6:8])
+    cpu = "–" if app_us < 0 else f"{app_us} µs" if provider == "sqlite" else f"{app_us} + {db_us} µs"
     ratio = "1.00" if name.startswith("bare") else f"{float(rps) / bare[(provider, mode, c)]:.2f}"
     accounts = "–" if name.startswith("bare") else ("1" if use == "1" else f"{int(use):,}")
     instances = (" 1 (direct) |" if mode == "direct" else f" {mode} |") if several else ""
-    print(f"| {name} | {provider} |{instances} {accounts} | {c} | {float(rps):,.0f} | {float(p50):.1f} ms | {float(p99):.1f} ms | {ratio} | {written} |")
+    print(f"| {name} | {provider} |{instances} {accounts} | {c} | {float(rps):,.0f} | {float(p50):.1f} ms | {float(p99):.1f} ms | {ratio} | {written} | {cpu} |")
 print()
 for line in open(sys.argv[2]):
     provider, check = line.rstrip("\n").split("\t", 1)
     print(f"- {provider}: {check}")
 # Billed calls wait for the disk and bare ones do not: how fast it flushed that day is part of reading the ratios.
 print(f"- disk (4 KiB write + fdatasync beside the SQLite database, idle machine): {sys.argv[5]} before the runs, {sys.argv[6]} after;"
-      " disk written per request: the sectors the database's block device wrote during the round, over its expected responses")
+      " disk written per request: the sectors the database's block device wrote during the round, over its expected responses;"
+      " CPU per request: the CPU time of the Portal instances (plus, for PostgreSQL, of its server's processes) during the round,"
+      " over its expected responses")
 PY
 [ "$failures" -eq 0 ]
