@@ -92,12 +92,14 @@ sectors_written() { if [ -n "$disk_stat" ]; then awk '{print $7}' "$disk_stat"; 
 # postmaster and every child of it: the backends, the WAL writer, the checkpointer...), read before and after each
 # measured round: with the expected responses they give each route's CPU per request, which bounds what two cores can
 # carry (docs/performance.md, "What two cores allow"). A backend that ends during a round takes its share with it.
-ticks_of() { local p; for p in "$@"; do [ -r "/proc/$p/stat" ] && sed 's/.*) //' "/proc/$p/stat" 2>/dev/null; done | awk '{t += $12 + $13} END {print t + 0}'; }
+ticks_of() { # a process that has ended meanwhile counts nothing
+  local p; for p in "$@"; do sed 's/.*) //' "/proc/$p/stat" 2>/dev/null || true; done | awk '{t += $12 + $13} END {print t + 0}'
+}
 portal_ticks() { ticks_of "${server_pids[@]}"; }
 database_ticks() {
   local master=""
   [ -n "$pg_dir" ] && [ -r "$pg_dir/data/postmaster.pid" ] && master=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null)
-  if [ -n "$master" ]; then ticks_of "$master" $(pgrep -P "$master"); else echo 0; fi
+  if [ -n "$master" ]; then ticks_of "$master" $(pgrep -P "$master" || true); else echo 0; fi
 }
 clock_ticks=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
