@@ -89,17 +89,20 @@ disk_dev=$(df --output=source "$work" 2>/dev/null | tail -1); disk_dev=$(readlin
 [ -n "$disk_dev" ] && [ -r "/sys/class/block/$disk_dev/stat" ] && disk_stat="/sys/class/block/$disk_dev/stat"
 sectors_written() { if [ -n "$disk_stat" ]; then awk '{print $7}' "$disk_stat"; else echo 0; fi; }
 # CPU time (clock ticks, user + system) of the Portal instances, and of the throwaway PostgreSQL's processes (its
-# postmaster and every child of it: the backends, the WAL writer, the checkpointer...), read before and after each
-# measured round: with the expected responses they give each route's CPU per request, which bounds what two cores can
-# carry (docs/performance.md, "What two cores allow"). A backend that ends during a round takes its share with it.
-ticks_of() { # a process that has ended meanwhile counts nothing
-  local p; for p in "$@"; do sed 's/.*) //' "/proc/$p/stat" 2>/dev/null || true; done | awk '{t += $12 + $13} END {print t + 0}'
-}
+# postmaster and every child of it: the backends, the WAL writer, the checkpointer...), as "pid ticks" lines before and
+# after each measured round: with the expected responses they give each route's CPU per request, which bounds what two
+# cores can carry (docs/performance.md, "What two cores allow"). A process that ends during a round takes its share of
+# the round with it; one that starts counts whole.
+ticks_of() { local p; for p in "$@"; do echo "$p $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')"; done; }
 portal_ticks() { ticks_of "${server_pids[@]}"; }
 database_ticks() {
   local master=""
   [ -n "$pg_dir" ] && [ -r "$pg_dir/data/postmaster.pid" ] && master=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null)
-  if [ -n "$master" ]; then ticks_of "$master" $(pgrep -P "$master" || true); else echo 0; fi
+  if [ -n "$master" ]; then ticks_of "$master" $(pgrep -P "$master" || true); fi
+}
+ticks_since() { # before (pid ticks lines), after: the ticks of the processes in after, less what each had before
+  awk 'NR == FNR { if (NF == 2) before[$1] = $2; next } NF == 2 { t += $2 - ($1 in before ? before[$1] : 0) } END { print t + 0 }' \
+    <(printf '%s\n' "$1") <(printf '%s\n' "$2")
 }
 clock_ticks=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -181,7 +184,8 @@ scenario() { # name, connections, use, method, path, body, expect, kind(bare|bil
     local written=-1
     [ -n "$disk_stat" ] && [ "$ok" -gt 0 ] && written=$(( ($(sectors_written) - sectors) * 512 / ok ))
     local app_us=-1 db_us=-1 # µs of CPU per expected response
-    [ "$ok" -gt 0 ] && app_us=$(( ($(portal_ticks) - app0) * 1000000 / clock_ticks / ok )) && db_us=$(( ($(database_ticks) - db0) * 1000000 / clock_ticks / ok ))
+    [ "$ok" -gt 0 ] && app_us=$(( $(ticks_since "$app0" "$(portal_ticks)") * 1000000 / clock_ticks / ok )) \
+      && db_us=$(( $(ticks_since "$db0" "$(database_ticks)") * 1000000 / clock_ticks / ok ))
     count "$kind" "$ok" "$c"; bad=$((bad + other))
     rows+=("$rps $p50 $p99 $other $errors $written $app_us $db_us")
     echo "   $label $name c=$c accounts=$use round $r: $rps req/s p50 ${p50} ms p99 ${p99} ms unexpected=$other" >&2
